@@ -1,0 +1,44 @@
+# The two commands: `make demo` (the main job, end to end, on the embedded warehouse) and
+# `make test` (the whole test suite). Both create the environment themselves on a fresh machine.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install demo test lint bench warehouse-start warehouse-stop clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the pinned dependencies
+
+demo: $(STAMP)  ## Run the main job end to end on the embedded warehouse
+	$(BIN)/cur demo
+
+test: $(STAMP)  ## Run the whole test suite (lint included)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check .
+
+bench: $(STAMP)  ## Measure load speed and memory; writes bench/results.md
+	$(BIN)/python -m bench.run
+
+warehouse-start: $(STAMP)  ## Start the embedded warehouse
+	$(BIN)/cur warehouse start
+
+warehouse-stop: $(STAMP)  ## Stop the embedded warehouse
+	$(BIN)/cur warehouse stop
+
+clean:  ## Stop the warehouse and remove .venv, .state and data/
+	-$(BIN)/cur warehouse stop
+	rm -rf $(VENV) .state data

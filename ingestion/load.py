@@ -1,0 +1,328 @@
+"""Load landing files into the raw layer: one file = one batch, COPY-streamed, atomic, idempotent.
+
+For each file:
+
+1. its SHA-256 is computed (streaming; for «Дело» of name and content, as the export timestamp is in
+   the name); if a batch with the same source and hash was already loaded, nothing happens
+   (``skipped``) — loading the same file again changes nothing;
+2. in ONE transaction: a batch row is inserted, the reader streams the file, rows that load are
+   COPYed into their raw tables (the first table streams straight into COPY, the others and the
+   quarantine are spooled to temporary files and COPYed after), rows that cannot load go to
+   ``raw.quarantine`` with row, field, reason and raw text, and the batch is marked ``loaded`` with
+   its counts (a CHECK constraint enforces read = loaded + quarantined);
+3. if anything fails half way the transaction rolls back — no row of the file stays behind — and
+   a ``failed`` batch row (or ``rejected`` for a file whose columns do not match) records the error.
+
+A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import psycopg
+
+from ingestion.config import get_settings
+from ingestion.schemas import Table, raw_ddl
+from ingestion.sources import NAME_CARRIES_DATA, FileRejected, ReadContext, Record, discover, reader_for
+
+ProgressFn = Callable[[str, int], None]
+_SPOOL_MEMORY = 8 << 20
+_COPY_CHUNK = 1 << 20
+_DDL_LOCK = 7_202_600_001
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    source: str
+    file_name: str
+    status: str  # loaded | skipped | rejected | failed
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in {"loaded", "skipped"}
+
+
+# ---- COPY text encoding -----------------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+
+
+def encode_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    return str(value).translate(_ESCAPES)
+
+
+def encode_row(values: Iterable[object]) -> bytes:
+    return ("\t".join(encode_value(v) for v in values) + "\n").encode("utf-8")
+
+
+def copy_statement(table: Table) -> str:
+    cols = ", ".join(("batch_id", "source_row", *table.column_names))
+    return f"copy {table.qualified} ({cols}) from stdin"
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def batch_key(source: str, path: Path) -> str:
+    """The idempotency key of a file: the SHA-256 of its content, or of name and content for the
+    sources whose file name carries data (``NAME_CARRIES_DATA``)."""
+    digest = file_sha256(path)
+    if source in NAME_CARRIES_DATA:
+        return hashlib.sha256(f"{path.name}\n{digest}".encode()).hexdigest()
+    return digest
+
+
+def ensure_raw_schema(conn: psycopg.Connection[Any]) -> None:
+    """Create the raw schema, control tables and raw tables if missing (serialised by a lock)."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", (_DDL_LOCK,))
+        conn.execute(raw_ddl())  # type: ignore[arg-type]
+
+
+def _spool_to_copy(conn: psycopg.Connection[Any], statement: str, spool: IO[bytes]) -> None:
+    spool.seek(0)
+    with conn.cursor() as cur, cur.copy(statement) as copy:  # type: ignore[arg-type]
+        for chunk in iter(lambda: spool.read(_COPY_CHUNK), b""):
+            copy.write(chunk)
+
+
+def _record_outcome(
+    conn: psycopg.Connection[Any], source: str, path: Path, digest: str, size: int, status: str, error: str
+) -> int:
+    with conn.transaction():
+        row = conn.execute(
+            """insert into raw.load_batches
+                   (source, file_name, file_path, content_hash, file_bytes, status, error, finished_at)
+               values (%s, %s, %s, %s, %s, %s, %s, clock_timestamp())
+               returning batch_id""",
+            (source, path.name, str(path), digest, size, status, error),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+# ---- loading ----------------------------------------------------------------------------------
+
+
+def load_file(
+    conn: psycopg.Connection[Any],
+    source: str,
+    path: Path,
+    *,
+    ctx: ReadContext | None = None,
+    progress: ProgressFn | None = None,
+    retry_rejected: bool = False,
+) -> BatchResult:
+    """Load one landing file as one batch; see the module docstring for the guarantees."""
+    ctx = ctx or ReadContext(timezone=get_settings().source_timezone)
+    started = time.perf_counter()
+    digest = batch_key(source, path)
+    size = path.stat().st_size
+
+    statuses = {
+        r[0]: r[1]
+        for r in conn.execute(
+            """select status, max(batch_id) from raw.load_batches
+               where source = %s and content_hash = %s and status in ('loaded', 'rejected')
+               group by status""",
+            (source, digest),
+        ).fetchall()
+    }
+    conn.commit()
+    if "loaded" in statuses:
+        return BatchResult(source, path.name, "skipped", statuses["loaded"])
+    if "rejected" in statuses and not retry_rejected:
+        return BatchResult(
+            source,
+            path.name,
+            "skipped",
+            statuses["rejected"],
+            error="already rejected with the same content (use --retry-rejected to try again)",
+        )
+
+    try:
+        counts = _load_in_transaction(conn, source, path, digest, size, ctx, progress)
+    except FileRejected as exc:
+        batch_id = _record_outcome(conn, source, path, digest, size, "rejected", str(exc))
+        return BatchResult(
+            source, path.name, "rejected", batch_id, error=str(exc), seconds=time.perf_counter() - started
+        )
+    except _AlreadyLoaded as exc:
+        return BatchResult(source, path.name, "skipped", exc.batch_id)
+    except Exception as exc:
+        if conn.closed:
+            raise
+        message = f"{path.name}: {type(exc).__name__}: {exc}"
+        batch_id = _record_outcome(conn, source, path, digest, size, "failed", message)
+        return BatchResult(
+            source, path.name, "failed", batch_id, error=message, seconds=time.perf_counter() - started
+        )
+    batch_id, read, loaded, quarantined = counts
+    return BatchResult(
+        source, path.name, "loaded", batch_id, read, loaded, quarantined, time.perf_counter() - started
+    )
+
+
+class _AlreadyLoaded(Exception):
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+
+
+def _load_in_transaction(
+    conn: psycopg.Connection[Any],
+    source: str,
+    path: Path,
+    digest: str,
+    size: int,
+    ctx: ReadContext,
+    progress: ProgressFn | None,
+) -> tuple[int, int, int, int]:
+    reader = reader_for(source, path)
+    tables = {t.name: t for t in reader.tables}
+    primary, *secondary = tables
+    with conn.transaction(), ExitStack() as stack:
+        # Serialise loads of the same content; a concurrent loader that got there first wins.
+        conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{source}:{digest}",))
+        done = conn.execute(
+            """select batch_id from raw.load_batches
+               where source = %s and content_hash = %s and status = 'loaded'""",
+            (source, digest),
+        ).fetchone()
+        if done:
+            raise _AlreadyLoaded(int(done[0]))
+        row = conn.execute(
+            """insert into raw.load_batches (source, file_name, file_path, content_hash, file_bytes, status)
+               values (%s, %s, %s, %s, %s, 'loading') returning batch_id""",
+            (source, path.name, str(path), digest, size),
+        ).fetchone()
+        assert row is not None
+        batch_id = int(row[0])
+        prefix = f"{batch_id}\t"
+
+        spools = {
+            name: stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_MEMORY, mode="w+b"))
+            for name in [*secondary, "quarantine"]
+        }
+        counts = {"read": 0, "loaded": 0, "quarantined": 0}
+
+        def primary_rows() -> Iterator[bytes]:
+            for item in reader.read(path, ctx):
+                counts["read"] += 1
+                if isinstance(item, Record):
+                    counts["loaded"] += 1
+                    head = (prefix + str(item.row) + "\t").encode()
+                    for name, rows in item.tables.items():
+                        for values in rows:
+                            line = head + encode_row(values)
+                            if name == primary:
+                                yield line
+                            else:
+                                spools[name].write(line)
+                else:
+                    counts["quarantined"] += 1
+                    spools["quarantine"].write(
+                        (prefix + str(item.row) + "\t").encode()
+                        + encode_row((item.field, item.reason, item.raw_text))
+                    )
+                if progress and counts["read"] % 10_000 == 0:
+                    progress(path.name, counts["read"])
+
+        with conn.cursor() as cur, cur.copy(copy_statement(tables[primary])) as copy:  # type: ignore[arg-type]
+            buffer = bytearray()
+            for line in primary_rows():
+                buffer += line
+                if len(buffer) >= _COPY_CHUNK:
+                    copy.write(buffer)
+                    buffer.clear()
+            if buffer:
+                copy.write(buffer)
+        for name in secondary:
+            _spool_to_copy(conn, copy_statement(tables[name]), spools[name])
+        _spool_to_copy(
+            conn,
+            "copy raw.quarantine (batch_id, source_row, field, reason, raw_text) from stdin",
+            spools["quarantine"],
+        )
+        conn.execute(
+            """update raw.load_batches
+               set rows_read = %s, rows_loaded = %s, rows_quarantined = %s,
+                   status = 'loaded', finished_at = clock_timestamp()
+               where batch_id = %s""",
+            (counts["read"], counts["loaded"], counts["quarantined"], batch_id),
+        )
+        if progress:
+            progress(path.name, counts["read"])
+    return batch_id, counts["read"], counts["loaded"], counts["quarantined"]
+
+
+def load_landing(
+    dsn: str,
+    landing_dir: Path,
+    sources: tuple[str, ...] | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    on_result: Callable[[BatchResult], None] | None = None,
+    retry_rejected: bool = False,
+) -> list[BatchResult]:
+    """Load every file of the landing folder (or of the given sources), in export order."""
+    files = discover(landing_dir, sources) if sources else discover(landing_dir)
+    results: list[BatchResult] = []
+    ctx = ReadContext(timezone=get_settings().source_timezone)
+    with psycopg.connect(dsn) as conn:
+        ensure_raw_schema(conn)
+        for source, path in files:
+            result = load_file(conn, source, path, ctx=ctx, progress=progress, retry_rejected=retry_rejected)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def recent_batches(dsn: str, limit: int = 20, source: str | None = None) -> list[dict[str, Any]]:
+    """The latest batches with their counts, newest first."""
+    with psycopg.connect(dsn) as conn:
+        ensure_raw_schema(conn)
+        cur = conn.execute(
+            """select batch_id, source, file_name, status, rows_read, rows_loaded, rows_quarantined,
+                      started_at, finished_at, error
+               from raw.load_batches
+               where %(source)s::text is null or source = %(source)s
+               order by batch_id desc limit %(limit)s""",
+            {"source": source, "limit": limit},
+        )
+        names = [d.name for d in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

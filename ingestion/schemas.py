@@ -1,0 +1,304 @@
+"""The raw layer: every raw table, its columns and types. The DDL is generated from here.
+
+Every raw table also carries ``batch_id`` (the load batch, see ``raw.load_batches``) and
+``source_row`` (the row, line or record number in the file), so any number in a mart can be traced
+back to its file and row. Raw column names are English snake_case; the source's own names are mapped
+in the reader of each format (``ingestion/sources``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RAW_SCHEMA = "raw"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    pg_type: str
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def qualified(self) -> str:
+        return f"{RAW_SCHEMA}.{self.name}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def ddl(self) -> str:
+        cols = [
+            "batch_id bigint not null references raw.load_batches (batch_id)",
+            "source_row integer not null",
+        ]
+        cols += [f"{c.name} {c.pg_type}{' not null' if c.required else ''}" for c in self.columns]
+        body = ",\n    ".join(cols)
+        return (
+            f"create table if not exists {self.qualified} (\n    {body}\n);\n"
+            f"create index if not exists {self.name}__batch_idx on {self.qualified} (batch_id);\n"
+        )
+
+
+def _c(name: str, pg_type: str = "text", required: bool = False, description: str = "") -> Column:
+    return Column(name, pg_type, required, description)
+
+
+TS = "timestamptz"
+
+POS_APPEALS = Table(
+    "pos_appeals",
+    "ПОС appeals, one row per appeal per export file (the same appeal reappears in later exports).",
+    (
+        _c("appeal_id", "bigint", True, "Id: the platform's appeal id"),
+        _c("pos_id", description="PosId: the public number of the appeal"),
+        _c("applicant_epgu_id", description="Applicant.EpguId (personal data)"),
+        _c("applicant_surname", description="Applicant.Surname (personal data)"),
+        _c("applicant_name", description="Applicant.Name (personal data)"),
+        _c("applicant_patronymic", description="Applicant.Patronymic (personal data)"),
+        _c("applicant_email", description="Applicant.Email (personal data)"),
+        _c("applicant_phone", description="Applicant.Phone (personal data)"),
+        _c("description", description="Description: the text of the appeal"),
+        _c("subject_id", "integer", description="SubjectId: category"),
+        _c("subject_name", description="SubjectName: category name"),
+        _c("subsubject_id", "integer", description="SubsubjectId: subcategory"),
+        _c("subsubject_name", description="SubsubjectName: subcategory name"),
+        _c("location_address", description="Location.Address"),
+        _c("location_latitude", "numeric(9,6)", description="Location.Latitude"),
+        _c("location_longitude", "numeric(9,6)", description="Location.Longitude"),
+        _c("org_name", description="OrganizationInfo.Name: the body that handles the appeal"),
+        _c("org_address", description="OrganizationInfo.Address"),
+        _c("org_inn", description="OrganizationInfo.Inn"),
+        _c("org_kpp", description="OrganizationInfo.Kpp"),
+        _c("org_ogrn", description="OrganizationInfo.Ogrn"),
+        _c("org_oktmo", description="OrganizationInfo.Oktmo: municipality code"),
+        _c("created_at", TS, True, "CreatedAt"),
+        _c("status", required=True, description="Status code (MODERATION_NEW … SEND_RESPONSE)"),
+        _c("status_text", description="StatusText"),
+        _c("answer_at", TS, description="AnswerAt: when the response was sent"),
+        _c("rating", "smallint", description="Rating 1–5 from the response survey"),
+        _c("appeal_kind", description="AppealKind: 'обращение' (59-ФЗ) or 'сообщение'"),
+        _c("source_format", required=True, description="jsonl or csv: which export variant"),
+    ),
+)
+
+POS_APPEAL_EVENTS = Table(
+    "pos_appeal_events",
+    "ПОС status history: one row per status event of an appeal (from the nested JSON export).",
+    (
+        _c("appeal_id", "bigint", True, "Id of the appeal"),
+        _c("event_seq", "integer", True, "Position of the event in the appeal's history (1-based)"),
+        _c("status", required=True, description="Status code"),
+        _c("status_text", description="StatusText"),
+        _c("created_at", TS, True, "CreatedAt of the event"),
+        _c("created_by", description="CreatedBy: the user or body"),
+        _c("answer_type", description="Answer.AnswerType"),
+        _c("answer_comment", description="Answer.Comment"),
+        _c("reject_reason", description="Answer.RejectReason.Name"),
+    ),
+)
+
+IM_INCIDENTS = Table(
+    "im_incidents",
+    "Инцидент Менеджмент social-media incidents, one row per incident per export file.",
+    (
+        _c("incident_id", "bigint", True, "ID"),
+        _c("incident_number", required=True, description="Номер инцидента"),
+        _c("department", description="Отдел: the responsible body"),
+        _c("executor", description="Исполнитель"),
+        _c("created_at", TS, True, "Дата создания"),
+        _c("finished_at", TS, description="Дата окончания"),
+        _c("first_response_seconds", "numeric", description="Время с даты создания … до первого ответа"),
+        _c("first_response_work_seconds", "numeric", description="… до первого ответа, рабочее время"),
+        _c("first_response_at", TS, description="Время 1го ответа ПИ"),
+        _c("on_time_after_assignment", description="Уложились или нет после назн. ПИ (Да / -)"),
+        _c("current_step", description="Текущий шаг инцидента"),
+        _c("topic_group", description="Группа тем"),
+        _c("topic", description="Тема"),
+        _c("region", description="Регион"),
+        _c("municipality", description="Муниципалитет"),
+        _c("locality", description="Населенный пункт"),
+        _c("street", description="Улица"),
+        _c("house", description="Дом"),
+        _c("incident_type", description="Тип инцидента (Решаемый / Информационный)"),
+        _c("outcome", description="Итог"),
+        _c("closing_reason", description="Причина закрытия"),
+        _c("incident_text", description="Текст инцидента"),
+        _c("first_response_text", description="1ый ответ ПИ"),
+        _c("post_url", description="Урл поста"),
+        _c("author_url", description="URL автора (personal data)"),
+        _c("audience", "bigint", description="Аудитория"),
+        _c("engagement", "bigint", description="Вовлеченность"),
+        _c("survey_sent", description="Опрос отправлен (Да / Нет)"),
+        _c("total_duration_seconds", "numeric", description="Время с начала создания инцидента до окончания"),
+        _c("social_network", description="Социальная сеть"),
+        _c("source_type", description="Тип источника"),
+        _c("author_name", description="Автор (personal data)"),
+        _c("published_at", TS, description="Дата публикации"),
+        _c("assigned_at", TS, description="Дата назначения ПИ"),
+        _c("overdue_flag", description="Просрочен (Да / Нет)"),
+        _c("assignment_response_seconds", "numeric", description="Время с назначения ПИ до первого ответа"),
+        _c("assignment_response_work_seconds", "numeric", description="… рабочее время"),
+        _c("response_due_at", TS, description="Плановое время ответа"),
+        _c("rating", "smallint", description="Оценка (1–5)"),
+        _c("rating_comment", description="Комментарий к оценке"),
+        _c("sentiment", description="Тональность"),
+        _c("repeat_flag", description="Повторный (Да / Нет)"),
+        _c("comments_count", "bigint", description="Количество комментариев"),
+        _c("reposts_count", "bigint", description="Количество репостов"),
+        _c("likes_count", "bigint", description="Количество лайков"),
+        _c("moderator", description="Модератор"),
+        _c("modified_at", TS, description="Дата последнего изменения"),
+    ),
+)
+
+_EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
+
+DELO_DOC_RC = Table(
+    "delo_doc_rc",
+    "«Дело» DOC_RC: registered documents (decisions, protocols), one row per document per export.",
+    (
+        _EXPORTED_AT,
+        _c("isn_doc", "bigint", True, "ISN_DOC"),
+        _c("free_num", description="FREE_NUM: registration number"),
+        _c("doc_date", "date", description="DOC_DATE"),
+        _c("docgroup_name", description="DOCGROUP_NAME: document kind"),
+        _c("annotat", description="ANNOTAT: summary"),
+    ),
+)
+
+DELO_RESOLUTION = Table(
+    "delo_resolution",
+    "«Дело» RESOLUTION: поручения, one row per поручение per export; PLAN_DATE edits are extensions.",
+    (
+        _EXPORTED_AT,
+        _c("isn_resolution", "bigint", True, "ISN_RESOLUTION"),
+        _c("isn_ref_doc", "bigint", True, "ISN_REF_DOC: the document"),
+        _c("isn_parent_resolution", "bigint", description="ISN_PARENT_RESOLUTION"),
+        _c("author_due", description="DUE: author code"),
+        _c("resolution_text", description="RESOLUTION_TEXT"),
+        _c("resolution_date", "date", description="RESOLUTION_DATE"),
+        _c("plan_date", "date", description="PLAN_DATE: the deadline"),
+        _c("interim_date", "date", description="INTERIM_DATE"),
+        _c("fact_date", "date", description="FACT_DATE: execution mark"),
+        _c("control_state", "smallint", description="CONTROL_STATE (1, 2 = on control)"),
+        _c("controller_due", description="DUE_CONTROLLER"),
+        _c("summary", description="SUMMARY: progress"),
+        _c("resume", description="RESUME: grounds for removal from control"),
+    ),
+)
+
+DELO_REPLY = Table(
+    "delo_reply",
+    "«Дело» REPLY: one row per executor of a поручение per export.",
+    (
+        _EXPORTED_AT,
+        _c("isn_reply", "bigint", True, "ISN_REPLY"),
+        _c("isn_resolution", "bigint", True, "ISN_RESOLUTION"),
+        _c("executor_due", required=True, description="DUE: executor"),
+        _c("main_flag", "smallint", description="MAIN_FLAG: 1 = responsible executor"),
+        _c("reply_text", description="REPLY_TEXT"),
+        _c("reply_date", "date", description="REPLY_DATE"),
+        _c("upd_date", TS, description="UPD_DATE"),
+    ),
+)
+
+DELO_DEPARTMENT = Table(
+    "delo_department",
+    "«Дело» DEPARTMENT: the organisation tree (bodies and officials) per export.",
+    (
+        _EXPORTED_AT,
+        _c("due", required=True, description="DUE: hierarchical code"),
+        _c("isn_node", "bigint", description="ISN_NODE"),
+        _c("classif_name", required=True, description="CLASSIF_NAME"),
+        _c("is_node", "smallint", description="IS_NODE: 1 = department, 0 = official"),
+        _c("deleted", "smallint", description="DELETED"),
+    ),
+)
+
+INDICATOR_VALUES = Table(
+    "indicator_values",
+    "Ministry submissions of programme indicators: one row per indicator and period per submission.",
+    (
+        _c("submission_id", required=True, description="Номер представления (sheet header)"),
+        _c("ministry", required=True, description="Министерство (sheet header)"),
+        _c("submitted_at", TS, True, "Дата представления (sheet header)"),
+        _c("sheet_name", required=True, description="The workbook sheet"),
+        _c("indicator_code", required=True, description="Код показателя"),
+        _c("indicator_name", required=True, description="Наименование показателя"),
+        _c("state_programme", description="Государственная программа"),
+        _c("national_project", description="Национальный проект"),
+        _c("regional_project", description="Региональный проект"),
+        _c("okei_code", description="Код ОКЕИ"),
+        _c("okei_name", description="Единица измерения"),
+        _c("direction", required=True, description="Направленность: Возрастающий / Убывающий"),
+        _c("period_type", required=True, description="Тип периода: Месяц / Квартал / Год"),
+        _c("period_label", required=True, description="Период as written"),
+        _c("period_start", "date", True, "First day of the period (parsed)"),
+        _c("period_end", "date", True, "Last day of the period (parsed)"),
+        _c("plan_value", "numeric", description="План"),
+        _c("fact_value", "numeric", description="Факт"),
+        _c("forecast_value", "numeric", description="Прогноз"),
+        _c("comment", description="Комментарий"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        POS_APPEALS,
+        POS_APPEAL_EVENTS,
+        IM_INCIDENTS,
+        DELO_DOC_RC,
+        DELO_RESOLUTION,
+        DELO_REPLY,
+        DELO_DEPARTMENT,
+        INDICATOR_VALUES,
+    )
+}
+
+CONTROL_DDL = """
+create schema if not exists raw;
+
+create table if not exists raw.load_batches (
+    batch_id bigint generated always as identity primary key,
+    source text not null,
+    file_name text not null,
+    file_path text not null,
+    content_hash text not null,
+    file_bytes bigint not null,
+    rows_read bigint not null default 0,
+    rows_loaded bigint not null default 0,
+    rows_quarantined bigint not null default 0,
+    started_at timestamptz not null default clock_timestamp(),
+    finished_at timestamptz,
+    status text not null check (status in ('loading', 'loaded', 'failed', 'rejected')),
+    error text,
+    constraint load_batches_counts_add_up
+        check (status <> 'loaded' or rows_read = rows_loaded + rows_quarantined)
+);
+create unique index if not exists load_batches__one_load_per_content
+    on raw.load_batches (source, content_hash) where status = 'loaded';
+
+create table if not exists raw.quarantine (
+    batch_id bigint not null references raw.load_batches (batch_id),
+    source_row integer not null,
+    field text,
+    reason text not null,
+    raw_text text
+);
+create index if not exists quarantine__batch_idx on raw.quarantine (batch_id);
+"""
+
+
+def raw_ddl() -> str:
+    """The full DDL of the raw schema: control tables first, then every raw table."""
+    return CONTROL_DDL + "\n".join(t.ddl() for t in TABLES.values())

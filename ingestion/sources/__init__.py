@@ -1,0 +1,74 @@
+"""Readers by source family and file kind, and discovery of files in the landing folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingestion.schemas import Table
+from ingestion.sources.base import FileRejected, ReadContext, Reader, Record, Rejected
+from ingestion.sources.delo import DeloCsvReader
+from ingestion.sources.im import ImXlsxReader
+from ingestion.sources.indicators import IndicatorsXlsxReader
+from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
+
+__all__ = [
+    "NAME_CARRIES_DATA",
+    "SOURCES",
+    "FileRejected",
+    "ReadContext",
+    "Reader",
+    "Record",
+    "Rejected",
+    "discover",
+    "reader_for",
+    "tables_of",
+]
+
+# source family -> {file suffix -> reader class}
+_READERS: dict[str, dict[str, type]] = {
+    "pos": {".jsonl": PosJsonLinesReader, ".csv": PosCsvReader},
+    "im": {".xlsx": ImXlsxReader},
+    "delo": {".csv": DeloCsvReader},
+    "indicators": {".xlsx": IndicatorsXlsxReader},
+}
+SOURCES: tuple[str, ...] = tuple(_READERS)
+
+# Sources whose file name is part of the data («Дело»: the export timestamp), so that two files with
+# the same bytes but different names are different batches (an unchanged table in a later export).
+NAME_CARRIES_DATA: frozenset[str] = frozenset({"delo"})
+
+
+def reader_for(source: str, path: Path) -> Reader:
+    """The reader for a file of a source family, by its suffix; rejects files of an unknown kind."""
+    try:
+        kinds = _READERS[source]
+    except KeyError:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}") from None
+    cls = kinds.get(path.suffix.lower())
+    if cls is None:
+        raise FileRejected(path, f"is not a {source} file: expected one of {', '.join(sorted(kinds))}")
+    return cls()  # type: ignore[no-any-return]
+
+
+def tables_of(source: str) -> tuple[Table, ...]:
+    """Every raw table a source family loads into."""
+    seen: dict[str, Table] = {}
+    for cls in _READERS[source].values():
+        for t in cls.tables:
+            seen[t.name] = t
+    return tuple(seen.values())
+
+
+def _is_landing_file(path: Path) -> bool:
+    name = path.name
+    return path.is_file() and not name.startswith((".", "_", "~$")) and not name.endswith((".part", ".tmp"))
+
+
+def discover(landing_dir: Path, sources: tuple[str, ...] = SOURCES) -> list[tuple[str, Path]]:
+    """Every landing file as (source, path), sorted by source then file name (export order)."""
+    found: list[tuple[str, Path]] = []
+    for source in sources:
+        folder = landing_dir / source
+        if folder.is_dir():
+            found += [(source, p) for p in sorted(folder.iterdir()) if _is_landing_file(p)]
+    return found

@@ -1,0 +1,167 @@
+"""ПОС appeals: the nested JSON-lines export (with status history) and the cp1251 CSV registry report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingestion.parsing import FieldError
+from ingestion.schemas import POS_APPEAL_EVENTS, POS_APPEALS
+from ingestion.sources.base import (
+    FieldMap,
+    ReadContext,
+    Record,
+    Rejected,
+    RowBuilder,
+    iter_csv,
+    tabular_records,
+)
+
+_F = FieldMap
+
+JSON_APPEAL_FIELDS = (
+    _F("Id", "appeal_id", "int"),
+    _F("PosId", "pos_id"),
+    _F("Applicant.EpguId", "applicant_epgu_id"),
+    _F("Applicant.Surname", "applicant_surname"),
+    _F("Applicant.Name", "applicant_name"),
+    _F("Applicant.Patronymic", "applicant_patronymic"),
+    _F("Applicant.Email", "applicant_email"),
+    _F("Applicant.Phone", "applicant_phone"),
+    _F("Description", "description"),
+    _F("SubjectId", "subject_id", "int"),
+    _F("SubjectName", "subject_name"),
+    _F("SubsubjectId", "subsubject_id", "int"),
+    _F("SubsubjectName", "subsubject_name"),
+    _F("Location.Address", "location_address"),
+    _F("Location.Latitude", "location_latitude", "dec"),
+    _F("Location.Longitude", "location_longitude", "dec"),
+    _F("OrganizationInfo.Name", "org_name"),
+    _F("OrganizationInfo.Address", "org_address"),
+    _F("OrganizationInfo.Inn", "org_inn"),
+    _F("OrganizationInfo.Kpp", "org_kpp"),
+    _F("OrganizationInfo.Ogrn", "org_ogrn"),
+    _F("OrganizationInfo.Oktmo", "org_oktmo"),
+    _F("CreatedAt", "created_at", "ts"),
+    _F("Status", "status"),
+    _F("StatusText", "status_text"),
+    _F("AnswerAt", "answer_at", "ts"),
+    _F("Rating", "rating", "int"),
+    _F("AppealKind", "appeal_kind"),
+)
+
+JSON_EVENT_FIELDS = (
+    _F("Status", "status"),
+    _F("StatusText", "status_text"),
+    _F("CreatedAt", "created_at", "ts"),
+    _F("CreatedBy", "created_by"),
+    _F("Answer.AnswerType", "answer_type"),
+    _F("Answer.Comment", "answer_comment"),
+    _F("Answer.RejectReason.Name", "reject_reason"),
+)
+
+CSV_FIELDS = (
+    _F("ID", "appeal_id", "int"),
+    _F("Номер ПОС", "pos_id"),
+    _F("Дата создания", "created_at", "ts"),
+    _F("Категория (код)", "subject_id", "int"),
+    _F("Категория", "subject_name"),
+    _F("Подкатегория (код)", "subsubject_id", "int"),
+    _F("Подкатегория", "subsubject_name"),
+    _F("Текст обращения", "description"),
+    _F("Адрес", "location_address"),
+    _F("Широта", "location_latitude", "dec"),
+    _F("Долгота", "location_longitude", "dec"),
+    _F("Организация", "org_name"),
+    _F("ИНН", "org_inn"),
+    _F("КПП", "org_kpp"),
+    _F("ОГРН", "org_ogrn"),
+    _F("ОКТМО", "org_oktmo"),
+    _F("Адрес организации", "org_address"),
+    _F("Статус", "status"),
+    _F("Статус (текст)", "status_text"),
+    _F("Дата ответа", "answer_at", "ts"),
+    _F("Оценка", "rating", "int"),
+    _F("Вид обращения", "appeal_kind"),
+    _F("ЕПГУ ID заявителя", "applicant_epgu_id"),
+    _F("Фамилия", "applicant_surname"),
+    _F("Имя", "applicant_name"),
+    _F("Отчество", "applicant_patronymic"),
+    _F("Email", "applicant_email"),
+    _F("Телефон", "applicant_phone"),
+)
+
+
+def _dig(obj: object, path: str) -> object:
+    for key in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+class PosJsonLinesReader:
+    """``pos/*.jsonl``: one appeal per line, with its ``History`` of status events."""
+
+    source = "pos"
+    tables = (POS_APPEALS, POS_APPEAL_EVENTS)
+
+    def __init__(self) -> None:
+        self._appeal = RowBuilder(POS_APPEALS, JSON_APPEAL_FIELDS)
+        self._event = RowBuilder(POS_APPEAL_EVENTS, JSON_EVENT_FIELDS)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
+        with path.open("r", encoding="utf-8-sig", errors="strict") as fh:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield self._record(line_no, line, ctx)
+                except FieldError as err:
+                    yield Rejected(line_no, err.field, err.reason, line.rstrip("\n"))
+
+    def _record(self, line_no: int, line: str, ctx: ReadContext) -> Record:
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FieldError("(line)", f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+        if not isinstance(obj, dict):
+            raise FieldError("(line)", "expected a JSON object")
+        appeal = self._appeal.build(lambda fm: _dig(obj, fm.source), ctx, {"source_format": "jsonl"})
+        history = obj.get("History") or []
+        if not isinstance(history, list):
+            raise FieldError("History", "expected a list of events")
+        events = []
+        for seq, event in enumerate(history, start=1):
+            try:
+                events.append(
+                    self._event.build(
+                        lambda fm, e=event: _dig(e, fm.source),
+                        ctx,
+                        {"appeal_id": appeal[0], "event_seq": seq},
+                    )
+                )
+            except FieldError as err:
+                raise FieldError(f"History[{seq}].{err.field}", err.reason) from err
+        return Record(line_no, {POS_APPEALS.name: [appeal], POS_APPEAL_EVENTS.name: events})
+
+
+class PosCsvReader:
+    """``pos/*.csv``: the registry report, cp1251, ``;``, ``ДД.ММ.ГГГГ ЧЧ:ММ``, decimal commas."""
+
+    source = "pos"
+    tables = (POS_APPEALS,)
+
+    def __init__(self) -> None:
+        self._builders = {POS_APPEALS.name: RowBuilder(POS_APPEALS, CSV_FIELDS)}
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
+        yield from tabular_records(
+            path,
+            iter_csv(path),
+            [f.source for f in CSV_FIELDS],
+            self._builders,
+            ctx,
+            {"source_format": "csv"},
+        )
