@@ -1,0 +1,160 @@
+"""Benchmark: generation and loading speed and peak memory, by source and sample size.
+
+``make bench`` (or ``python -m bench.run --appeals 20000,200000``) generates each sample size into a
+temporary landing folder, loads each source family into a throw-away database on the warehouse
+(embedded by default, ``CUR_WAREHOUSE_DSN`` otherwise), and writes ``bench/results.md``.
+Each phase runs in its own process so its peak RSS is measured alone (``wait4`` rusage).
+Memory should stay flat as files grow: compare the peak RSS across sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+from ingestion.sources import SOURCES
+from ingestion.warehouse import resolve_dsn
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Measure:
+    size: int
+    phase: str
+    files: int
+    rows: int
+    megabytes: float
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _with_db(dsn: str, name: str) -> str:
+    head, _, _ = dsn.rpartition("/")
+    return f"{head}/{name}"
+
+
+def bench_size(size: int, dsn: str, workdir: Path) -> list[Measure]:
+    cur = str(Path(sys.executable).parent / "cur")
+    landing = workdir / f"landing_{size}"
+    env = dict(os.environ)
+    secs, rss = _run([cur, "generate", "--out", str(landing), "--appeals", str(size)], env)
+    files = [p for p in landing.rglob("*") if p.is_file() and not p.name.startswith("_")]
+    generated = Measure(
+        size, "generate (all sources)", len(files), 0, sum(p.stat().st_size for p in files) / 1e6, secs, rss
+    )
+
+    db = f"cur_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_with_db(dsn, "postgres"), autocommit=True) as conn:
+        conn.execute(f'create database "{db}"')
+    results = [generated]
+    try:
+        env["CUR_WAREHOUSE_DSN"] = _with_db(dsn, db)
+        for source in SOURCES:
+            secs, rss = _run([cur, "ingest", "--landing", str(landing), "--source", source], env)
+            with psycopg.connect(env["CUR_WAREHOUSE_DSN"]) as conn:
+                row = conn.execute(
+                    "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(file_bytes), 0)"
+                    " from raw.load_batches where source = %s and status = 'loaded'",
+                    (source,),
+                ).fetchone()
+            assert row is not None
+            results.append(
+                Measure(size, f"load {source}", int(row[0]), int(row[1]), int(row[2]) / 1e6, secs, rss)
+            )
+        rows = sum(m.rows for m in results[1:])
+        generated_rows = Measure(
+            size,
+            generated.phase,
+            generated.files,
+            rows,
+            generated.megabytes,
+            generated.seconds,
+            generated.peak_rss_mb,
+        )
+        results[0] = generated_rows
+    finally:
+        with psycopg.connect(_with_db(dsn, "postgres"), autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{db}" with (force)')
+        shutil.rmtree(landing, ignore_errors=True)
+    return results
+
+
+def to_markdown(measures: list[Measure]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Produced by `make bench`; each phase is a separate process.",
+        "Rows are source rows read (appeals, incidents, EDMS records, indicator lines):"
+        " loaded plus quarantined.",
+        "",
+        "| appeals | phase | files | rows | MB | seconds | rows/s | peak RSS, MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in measures:
+        lines.append(
+            f"| {m.size:,} | {m.phase} | {m.files} | {m.rows:,} | {m.megabytes:,.1f} | {m.seconds:,.1f} | "
+            f"{m.rows_per_second:,.0f} | {m.peak_rss_mb:,.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--appeals",
+        default="20000,200000",
+        help="comma-separated sample sizes (ПОС appeals) [default: %(default)s]",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results.md",
+        help="results table to write [default: bench/results.md]",
+    )
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.appeals.split(",") if s.strip()]
+    dsn = resolve_dsn(start=True)
+    measures: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="cur_bench_") as tmp:
+        for size in sizes:
+            print(f"benchmarking {size:,} appeals …", flush=True)
+            measures += bench_size(size, dsn, Path(tmp))
+    table = to_markdown(measures)
+    args.out.write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
