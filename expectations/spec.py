@@ -1,0 +1,196 @@
+"""Suites as data: a :class:`SuiteSpec` names a table and lists its :class:`Check` s.
+
+A check is a GX Expectation class, its arguments and a short stable name (the name is what results,
+tests and the certification record refer to). Specs are plain frozen data; GX objects are built from
+them fresh for every run (:meth:`SuiteSpec.build`).
+
+The helpers below cover the usual rules; anything else is a :func:`no_rows` check: a SQL query over
+``{batch}`` (the validated table) that returns the offending rows. A suite for a table of any schema
+is one expression, e.g.::
+
+    SuiteSpec("marts", "fct_appeals", (
+        *not_null("appeal_id", "sector"),
+        between("on_time_share", 0, 1),
+        no_rows("no orphan sector", "select f.* from {batch} f left join marts.dim_sector d using (sector)"
+                                    " where d.sector is null"),
+    ))
+
+Writing a ``no_rows`` query (GX 1.24 behaviour of ``UnexpectedRowsExpectation`` on a table asset):
+
+* ``{batch}`` becomes a derived table. When the query has a JOIN it is ``(select ...)`` and the
+  query must alias it (``from {batch} t join ...``); without a JOIN it already carries an alias
+  (``(select ...) AS subselect``), so do NOT alias it and refer to columns unqualified;
+* other braces must be doubled (GX substitutes with ``str.format``), and avoid ``:name`` (SQLAlchemy
+  ``text()`` reads it as a bind parameter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+Severity = Literal["critical", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation of a suite: its GX class, arguments and a stable name."""
+
+    name: str
+    expectation: type[gxe.Expectation]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    severity: Severity = "critical"
+
+    def build(self) -> gxe.Expectation:
+        # catch_exceptions: a check that errors (bad SQL, missing column) fails on its own instead of
+        # aborting the whole run; the error text is kept in the result.
+        return self.expectation(  # type: ignore[call-arg]
+            **self.kwargs, severity=self.severity, meta={"check": self.name}, catch_exceptions=True
+        )
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """The checks of one table (``schema.table``); the suite is named after the table."""
+
+    schema: str
+    table: str
+    checks: tuple[Check, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.checks]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"suite {self.name}: duplicate check names {dupes}")
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def check_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.checks)
+
+    def build(self) -> gx.ExpectationSuite:
+        suite = gx.ExpectationSuite(name=self.name, meta={"description": self.description})
+        for check in self.checks:
+            suite.add_expectation(check.build())
+        return suite
+
+
+# ---- helpers: each returns one check or a tuple of checks ---------------------------------------
+
+# PostgreSQL type (as written in DDL) -> the type name GX reports for it through SQLAlchemy.
+_GX_TYPES = {
+    "text": "TEXT",
+    "bigint": "BIGINT",
+    "integer": "INTEGER",
+    "smallint": "SMALLINT",
+    "numeric": "NUMERIC",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+    "timestamptz": "TIMESTAMP WITH TIME ZONE",
+    "timestamp": "TIMESTAMP WITHOUT TIME ZONE",
+    "double precision": "DOUBLE PRECISION",
+}
+_NUMERIC = re.compile(r"numeric\((\d+),\s*(\d+)\)")
+
+
+def gx_type(pg_type: str) -> str:
+    """The type name GX observes on PostgreSQL for a DDL type (``numeric(9,6)`` -> ``NUMERIC(9, 6)``)."""
+    t = pg_type.strip().lower()
+    m = _NUMERIC.fullmatch(t)
+    if m:
+        return f"NUMERIC({m.group(1)}, {m.group(2)})"
+    try:
+        return _GX_TYPES[t]
+    except KeyError:
+        raise ValueError(f"no GX type name known for PostgreSQL type {pg_type!r}") from None
+
+
+def columns_exactly(columns: Sequence[str]) -> Check:
+    """The table has exactly these columns (any order)."""
+    return Check(
+        "columns match the schema",
+        gxe.ExpectTableColumnsToMatchSet,
+        {"column_set": list(columns), "exact_match": True},
+    )
+
+
+def column_types(types: Mapping[str, str]) -> tuple[Check, ...]:
+    """Each column has the declared type (``{column: pg_type}``); checked on the catalogue, not rows."""
+    return tuple(
+        Check(f"{col} is {pg}", gxe.ExpectColumnTypeToBe, {"column": col, "type_": gx_type(pg)})
+        for col, pg in types.items()
+    )
+
+
+def not_null(*columns: str) -> tuple[Check, ...]:
+    return tuple(Check(f"{c} not null", gxe.ExpectColumnValuesToNotBeNull, {"column": c}) for c in columns)
+
+
+def in_set(column: str, values: Sequence[object], severity: Severity = "critical") -> Check:
+    """Non-null values of the column are in the set."""
+    return Check(
+        f"{column} in allowed set",
+        gxe.ExpectColumnValuesToBeInSet,
+        {"column": column, "value_set": list(values)},
+        severity,
+    )
+
+
+def between(column: str, low: float | None, high: float | None, severity: Severity = "critical") -> Check:
+    """Non-null values within [low, high] (either bound may be None)."""
+    bounds = f"{'' if low is None else low}..{'' if high is None else high}"
+    return Check(
+        f"{column} in {bounds}",
+        gxe.ExpectColumnValuesToBeBetween,
+        {"column": column, "min_value": low, "max_value": high},
+        severity,
+    )
+
+
+def non_negative(*columns: str) -> tuple[Check, ...]:
+    return tuple(between(c, 0, None) for c in columns)
+
+
+def unique_within(*columns: str) -> Check:
+    """The combination of columns is unique (e.g. ``batch_id, appeal_id``: unique within a batch)."""
+    if len(columns) == 1:
+        return Check(f"{columns[0]} unique", gxe.ExpectColumnValuesToBeUnique, {"column": columns[0]})
+    return Check(
+        f"({', '.join(columns)}) unique",
+        gxe.ExpectCompoundColumnsToBeUnique,
+        {"column_list": list(columns)},
+    )
+
+
+def not_before(later: str, earlier: str, severity: Severity = "critical") -> Check:
+    """Where both are set, ``later`` >= ``earlier`` (e.g. period_end >= period_start)."""
+    return Check(
+        f"{later} >= {earlier}",
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+        {
+            "column_A": later,
+            "column_B": earlier,
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        severity,
+    )
+
+
+def no_rows(name: str, query: str, severity: Severity = "critical") -> Check:
+    """A SQL rule: the query (over ``{batch}``) returns the rows that break it; none is success."""
+    return Check(
+        name,
+        gxe.UnexpectedRowsExpectation,
+        {"unexpected_rows_query": query, "description": name},
+        severity,
+    )
