@@ -1,0 +1,150 @@
+-- The appeal facts computed over ALL appeals: exactly the rows and columns of fct_appeals as a full
+-- refresh builds them. fct_appeals (incremental) selects from this view, only the appeals that need
+-- recomputing; the singular test tests/assert_fct_appeals_matches_full_refresh.sql compares the two.
+--
+-- Rules:
+--   deadline_at        the official deadline of the channel: ПОС deadline_calendar_at (created +
+--                      pos_answer_days calendar days), IM deadline_working_at (created +
+--                      incident_first_response_work_hours working hours); see int_appeals__response_times
+--   answered_on_time*  true when first_response_at <= the deadline (on the deadline counts as on
+--                      time); false when answered later, when closed without an answer, or when still
+--                      open and the deadline has passed as of the source's as-of time; null when
+--                      declined at moderation (no answer due) or open with the deadline still ahead
+--   is_overdue_open    open (not answered, not declined) and deadline_at before the as-of time
+--   as-of time         per source, the latest source_updated_at of any appeal of that source: the
+--                      moment the newest export describes (ПОС and IM exports are taken separately)
+
+with
+
+appeals as (
+
+    select * from {{ ref('int_appeals__unioned') }}
+
+),
+
+response_times as (
+
+    select * from {{ ref('int_appeals__response_times') }}
+
+),
+
+repeats as (
+
+    select * from {{ ref('int_appeals__repeats') }}
+
+),
+
+as_of as (
+
+    select
+        appeal_source,
+        max(source_updated_at) as as_of_at
+    from appeals
+    group by appeal_source
+
+),
+
+joined as (
+
+    select
+        appeals.*,
+        response_times.response_minutes_calendar,
+        response_times.response_minutes_working,
+        response_times.deadline_calendar_at,
+        response_times.deadline_working_at,
+        case
+            when appeals.appeal_source = 'pos' then response_times.deadline_calendar_at
+            else response_times.deadline_working_at
+        end as deadline_at,
+        repeats.is_repeat,
+        repeats.is_repeat_by_person,
+        repeats.is_repeat_by_address,
+        as_of.as_of_at
+    from appeals
+    inner join response_times
+        on
+            appeals.appeal_source = response_times.appeal_source
+            and appeals.source_appeal_id = response_times.source_appeal_id
+    inner join repeats
+        on
+            appeals.appeal_source = repeats.appeal_source
+            and appeals.source_appeal_id = repeats.source_appeal_id
+    inner join as_of
+        on appeals.appeal_source = as_of.appeal_source
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when moderation_outcome = 'declined' then null
+            when first_response_at is not null then first_response_at <= deadline_at
+            when not is_open then false
+            when deadline_at < as_of_at then false
+        end as on_time_deadline_at,
+        case
+            when moderation_outcome = 'declined' then null
+            when first_response_at is not null then first_response_at <= deadline_calendar_at
+            when not is_open then false
+            when deadline_calendar_at < as_of_at then false
+        end as on_time_deadline_calendar_at,
+        case
+            when moderation_outcome = 'declined' then null
+            when first_response_at is not null then first_response_at <= deadline_working_at
+            when not is_open then false
+            when deadline_working_at < as_of_at then false
+        end as on_time_deadline_working_at
+    from joined
+
+),
+
+final as (
+
+    select
+        -- keys
+        appeal_source,
+        source_appeal_id,
+        appeal_number,
+        channel_key,
+        topic_key,
+        sector_code,
+        municipality_key,
+        organisation_key,
+        cast({{ to_source_local('created_at') }} as date) as created_date,
+        batch_id,
+
+        -- dimensions
+        appeal_kind_code,
+        status_code,
+        moderation_outcome,
+        is_open,
+        coalesce(is_open and moderation_outcome <> 'declined' and deadline_at < as_of_at, false)
+            as is_overdue_open,
+        on_time_deadline_at as answered_on_time,
+        on_time_deadline_calendar_at as answered_on_time_calendar,
+        on_time_deadline_working_at as answered_on_time_working,
+        is_repeat,
+        is_repeat_by_person,
+        is_repeat_by_address,
+
+        -- measures
+        response_minutes_calendar,
+        response_minutes_working,
+        rating,
+
+        -- timestamps
+        created_at,
+        first_response_at,
+        closed_at,
+        deadline_at,
+        deadline_calendar_at,
+        deadline_working_at,
+        source_updated_at
+
+    from judged
+
+)
+
+select * from final

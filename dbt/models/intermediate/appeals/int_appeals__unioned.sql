@@ -1,0 +1,238 @@
+-- ПОС appeals and Инцидент Менеджмент incidents in one shape, one row per appeal, with the keys of
+-- the star schema resolved (channel, topic, sector, municipality, organisation) and the fields the
+-- appeal facts derive from. Row-wise only (no window over all appeals).
+--
+-- Resolution rules:
+--   topic         ПОС subcategory / IM «Тема» -> int_topics__mapped ('unknown' when blank)
+--   sector        the topic's sector ('undefined' when the topic has none)
+--   municipality  ПОС OrganizationInfo.Oktmo; IM «Муниципалитет» by full or short name; else 'unknown'
+--   organisation  ПОС by INN (else by name); IM «Отдел» by name; else 'unknown'
+--   channel       'pos', or 'im_<network>' from IM «Социальная сеть» ('im_other' when not known)
+--   person_key    ПОС applicant_key, IM author_key (both keyed pseudonyms from staging)
+--   address_key   the address with runs of blanks and punctuation collapsed (ПОС Location.Address;
+--                 IM locality, street, house when street and house are given)
+--
+-- Materialised as a table: the staging views' row estimates (windows over every export) mislead the
+-- planner into nested loops downstream; a table gives true statistics and one pass over staging.
+{{ config(
+    materialized='table',
+    indexes=[{'columns': ['appeal_source', 'source_appeal_id'], 'unique': True}],
+    post_hook="analyze {{ this }}",
+) }}
+
+with
+
+pos_appeals as (
+
+    select * from {{ ref('stg_pos__appeals') }}
+
+),
+
+pos_events as (
+
+    select * from {{ ref('stg_pos__appeal_events') }}
+
+),
+
+im_incidents as (
+
+    select * from {{ ref('stg_im__incidents') }}
+
+),
+
+topics as (
+
+    select * from {{ ref('int_topics__mapped') }}
+
+),
+
+organisations as (
+
+    select * from {{ ref('ref_organisations') }}
+
+),
+
+municipalities as (
+
+    select * from {{ ref('ref_municipalities') }}
+
+),
+
+pos_event_summary as (
+
+    select
+        appeal_id,
+        min(case when status_code = 'SEND_RESPONSE' then created_at end) as first_response_event_at,
+        max(case when status_code = 'MODERATION_DECLINE' then created_at end) as declined_at
+    from pos_events
+    group by appeal_id
+
+),
+
+pos_shaped as (
+
+    select
+        'pos' as appeal_source,
+        pos_appeals.appeal_id as source_appeal_id,
+        coalesce(pos_appeals.pos_number, cast(pos_appeals.appeal_id as varchar)) as appeal_number,
+        'pos' as channel_key,
+        case
+            when pos_appeals.subsubject_id is not null
+                then 'pos-' || cast(pos_appeals.subsubject_id as varchar)
+            else 'unknown'
+        end as topic_key,
+        pos_appeals.org_oktmo as municipality_code,
+        cast(null as varchar) as municipality_name,
+        pos_appeals.org_inn as organisation_inn,
+        pos_appeals.org_name as organisation_name,
+        pos_appeals.applicant_key as person_key,
+        pos_appeals.location_address as address_text,
+        pos_appeals.appeal_kind_code,
+        pos_appeals.status_code,
+        case
+            when pos_appeals.status_code = 'MODERATION_DECLINE' then 'declined'
+            when pos_appeals.status_code = 'MODERATION_NEW' then 'pending'
+            else 'accepted'
+        end as moderation_outcome,
+        pos_appeals.status_code not in ('SEND_RESPONSE', 'MODERATION_DECLINE') as is_open,
+        pos_appeals.rating,
+        pos_appeals.batch_id,
+        pos_appeals.created_at,
+        coalesce(pos_appeals.answer_at, pos_event_summary.first_response_event_at) as first_response_at,
+        case
+            when pos_appeals.status_code = 'SEND_RESPONSE'
+                then coalesce(pos_appeals.answer_at, pos_appeals.last_event_at)
+            when pos_appeals.status_code = 'MODERATION_DECLINE'
+                then coalesce(pos_event_summary.declined_at, pos_appeals.last_event_at)
+        end as closed_at,
+        coalesce(
+            pos_appeals.last_event_at,
+            greatest(pos_appeals.created_at, pos_appeals.answer_at)
+        ) as source_updated_at
+    from pos_appeals
+    left join pos_event_summary
+        on pos_appeals.appeal_id = pos_event_summary.appeal_id
+
+),
+
+im_shaped as (
+
+    select
+        'im' as appeal_source,
+        cast(incident_id as bigint) as source_appeal_id,
+        cast(incident_number as varchar) as appeal_number,
+        'im_' || coalesce(
+            {{ map_values('social_network', {
+                'ВКонтакте': 'vk',
+                'Одноклассники': 'ok',
+                'Telegram': 'telegram',
+            }) }},
+            'other'
+        ) as channel_key,
+        case
+            when nullif(trim(topic), '') is not null then 'im-' || {{ dbt.hash('topic') }}
+            else 'unknown'
+        end as topic_key,
+        cast(null as varchar) as municipality_code,
+        nullif(trim(municipality), '') as municipality_name,
+        cast(null as varchar) as organisation_inn,
+        nullif(trim(department), '') as organisation_name,
+        author_key as person_key,
+        case
+            when nullif(trim(street), '') is not null and nullif(trim(house), '') is not null
+                then concat_ws(', ', locality, street, house)
+        end as address_text,
+        cast(null as varchar) as appeal_kind_code,
+        current_step_code as status_code,
+        'accepted' as moderation_outcome,
+        finished_at is null as is_open,
+        rating,
+        batch_id,
+        created_at,
+        first_response_at,
+        finished_at as closed_at,
+        coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at
+    from im_incidents
+
+),
+
+unioned as (
+
+    select * from pos_shaped
+    union all
+    select * from im_shaped
+
+),
+
+resolved as (
+
+    select
+        unioned.*,
+        coalesce(topics.topic_key, 'unknown') as resolved_topic_key,
+        coalesce(topics.sector_code, 'undefined') as sector_code,
+        coalesce(
+            cast(municipality_by_code.oktmo as varchar),
+            cast(municipality_by_name.oktmo as varchar),
+            'unknown'
+        ) as municipality_key,
+        coalesce(organisation_by_inn.org_code, organisation_by_name.org_code, 'unknown') as organisation_key,
+        nullif(
+            trim(regexp_replace(unioned.address_text, '[[:space:][:punct:]]+', ' ', 'g')), ''
+        ) as address_key
+    from unioned
+    left join topics
+        on unioned.topic_key = topics.topic_key
+    left join municipalities as municipality_by_code
+        on unioned.municipality_code = cast(municipality_by_code.oktmo as varchar)
+    left join municipalities as municipality_by_name
+        on
+            unioned.municipality_code is null
+            and (
+                unioned.municipality_name = municipality_by_name.name
+                or unioned.municipality_name = municipality_by_name.short_name
+            )
+    left join organisations as organisation_by_inn
+        on unioned.organisation_inn = cast(organisation_by_inn.inn as varchar)
+    left join organisations as organisation_by_name
+        on
+            organisation_by_inn.org_code is null
+            and unioned.organisation_name = organisation_by_name.org_name
+
+),
+
+final as (
+
+    select
+        -- keys
+        appeal_source,
+        source_appeal_id,
+        appeal_number,
+        channel_key,
+        resolved_topic_key as topic_key,
+        sector_code,
+        municipality_key,
+        organisation_key,
+        person_key,
+        address_key,
+        batch_id,
+
+        -- dimensions
+        appeal_kind_code,
+        status_code,
+        moderation_outcome,
+        is_open,
+
+        -- measures
+        rating,
+
+        -- timestamps
+        created_at,
+        first_response_at,
+        closed_at,
+        source_updated_at
+
+    from resolved
+
+)
+
+select * from final

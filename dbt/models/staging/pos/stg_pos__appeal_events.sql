@@ -1,0 +1,77 @@
+-- ПОС status history: one row per status event of an appeal, from the appeal's latest export.
+--
+-- Each JSON-lines export repeats the whole history of every appeal it holds. The history kept is the
+-- one of the export whose newest event is the newest, then the greatest batch: the same export that
+-- stg_pos__appeals keeps when that export has a history (the CSV report has none; an appeal last
+-- seen in a CSV file keeps the history of its latest JSON-lines export).
+
+with
+
+events as (
+
+    select * from {{ source('pos', 'pos_appeal_events') }}
+
+),
+
+history_per_export as (
+
+    select
+        appeal_id,
+        batch_id,
+        max(created_at) as last_event_at
+    from events
+    group by appeal_id, batch_id
+
+),
+
+chosen_export as (
+
+    select
+        appeal_id,
+        batch_id,
+        row_number() over (
+            partition by appeal_id
+            order by last_event_at desc, batch_id desc
+        ) as export_rank
+    from history_per_export
+
+),
+
+latest as (
+
+    select events.*
+    from events
+    inner join chosen_export
+        on
+            events.appeal_id = chosen_export.appeal_id
+            and events.batch_id = chosen_export.batch_id
+    where chosen_export.export_rank = 1
+
+),
+
+final as (
+
+    select
+        -- keys
+        appeal_id,
+        event_seq,
+        batch_id,
+        source_row,
+
+        -- dimensions
+        status as status_code,
+        status_text,
+        created_by,
+        answer_type,
+        answer_comment,
+        reject_reason,
+        event_seq = max(event_seq) over (partition by appeal_id) as is_last_event,
+
+        -- timestamps
+        created_at
+
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,134 @@
+-- ПОС appeals, one row per appeal in its latest exported state, personal data pseudonymised.
+--
+-- A monthly export holds every appeal created or changed that month in its current state, so an
+-- appeal reappears in later files. The latest state is the exported row whose newest history event
+-- is the newest (the CSV report has no history: its created/answer time stands in), then the
+-- greatest batch, then the last row of the file.
+
+with
+
+appeals as (
+
+    select * from {{ source('pos', 'pos_appeals') }}
+
+),
+
+events as (
+
+    select * from {{ source('pos', 'pos_appeal_events') }}
+
+),
+
+history_per_export as (
+
+    select
+        batch_id,
+        appeal_id,
+        max(created_at) as last_event_at,
+        count(*) as event_count
+    from events
+    group by batch_id, appeal_id
+
+),
+
+exports_ranked as (
+
+    select
+        appeals.*,
+        history_per_export.last_event_at,
+        coalesce(history_per_export.event_count, 0) as event_count,
+        count(*) over (partition by appeals.appeal_id) as export_count,
+        row_number() over (
+            partition by appeals.appeal_id
+            order by
+                coalesce(
+                    history_per_export.last_event_at,
+                    greatest(appeals.created_at, appeals.answer_at)
+                ) desc,
+                appeals.batch_id desc,
+                appeals.source_row desc
+        ) as export_rank
+    from appeals
+    left join history_per_export
+        on
+            appeals.batch_id = history_per_export.batch_id
+            and appeals.appeal_id = history_per_export.appeal_id
+
+),
+
+latest as (
+
+    select * from exports_ranked
+    where export_rank = 1
+
+),
+
+pseudonymised as (
+
+    select
+        *,
+        {{ pseudonymise('applicant_epgu_id', kind='id', domain='epgu') }} as applicant_epgu_key,
+        {{ pseudonymise('applicant_email', kind='email') }} as applicant_email_key,
+        {{ pseudonymise('applicant_phone', kind='phone') }} as applicant_phone_key
+    from latest
+
+),
+
+final as (
+
+    select
+        -- keys
+        appeal_id,
+        nullif(trim(pos_id), '') as pos_number,
+        coalesce(applicant_epgu_key, applicant_email_key, applicant_phone_key) as applicant_key,
+        case
+            when applicant_epgu_key is not null then 'epgu_id'
+            when applicant_email_key is not null then 'email'
+            when applicant_phone_key is not null then 'phone'
+        end as applicant_key_basis,
+        applicant_epgu_key,
+        applicant_email_key,
+        applicant_phone_key,
+        batch_id,
+        source_row,
+
+        -- dimensions
+        status as status_code,
+        status_text,
+        {{ map_values('appeal_kind', {'обращение': 'appeal', 'сообщение': 'message'}) }} as appeal_kind_code,
+        appeal_kind as appeal_kind_label,
+        subject_id,
+        subject_name,
+        subsubject_id,
+        subsubject_name,
+        description as appeal_text,
+        location_address,
+        location_latitude,
+        location_longitude,
+        org_name,
+        org_address,
+        nullif(trim(org_inn), '') as org_inn,
+        nullif(trim(org_kpp), '') as org_kpp,
+        nullif(trim(org_ogrn), '') as org_ogrn,
+        nullif(trim(org_oktmo), '') as org_oktmo,
+        source_format,
+        (
+            nullif(trim(applicant_surname), '') is not null
+            or nullif(trim(applicant_name), '') is not null
+        ) as has_applicant_name,
+
+        -- measures
+        rating,
+        event_count,
+        export_count,
+
+        -- timestamps
+        created_at,
+        answer_at,
+        last_event_at
+
+    from pseudonymised
+
+)
+
+select * from final

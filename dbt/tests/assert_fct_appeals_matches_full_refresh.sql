@@ -1,0 +1,53 @@
+-- The incremental fct_appeals equals what a full refresh would build: int_appeals__final holds the
+-- full-refresh logic over all appeals, so any row present in one and not in the other (or a row whose
+-- columns differ, which shows up on both sides) fails the test
+-- (the failing keys are listed with the side they are on). Run after an incremental build (e.g.
+-- load a later export, `cur dbt build`) to prove late updates were merged correctly.
+
+with
+
+incremental_rows as (
+
+    select * from {{ ref('fct_appeals') }}
+
+),
+
+full_refresh_rows as (
+
+    select * from {{ ref('int_appeals__final') }}
+
+),
+
+only_in_incremental as (
+
+    select * from incremental_rows
+    {{ dbt.except() }}
+    select * from full_refresh_rows
+
+),
+
+only_in_full_refresh as (
+
+    select * from full_refresh_rows
+    {{ dbt.except() }}
+    select * from incremental_rows
+
+),
+
+final as (
+
+    select
+        'only in fct_appeals' as difference,
+        appeal_source,
+        source_appeal_id
+    from only_in_incremental
+    union all
+    select
+        'only in the full refresh' as difference,
+        appeal_source,
+        source_appeal_id
+    from only_in_full_refresh
+
+)
+
+select * from final
