@@ -1,0 +1,28 @@
+"""Resources, configured from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion.config import get_settings
+from ingestion.warehouse import resolve_dsn
+
+
+class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The warehouse: ``CUR_WAREHOUSE_DSN`` if set, else the embedded server (started on demand)."""
+
+    dsn: str | None = None
+
+    def get_dsn(self) -> str:
+        return self.dsn or resolve_dsn(start=True)
+
+
+class LandingResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The landing folder (``CUR_LANDING_DIR``)."""
+
+    path: str | None = None
+
+    def get_path(self) -> Path:
+        return Path(self.path) if self.path else get_settings().landing_dir

@@ -1,0 +1,145 @@
+"""Dagster: the whole graph in-process on a real database, the sensor, and failing checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from dagster_project.definitions import defs
+from dagster_project.jobs import landing_sensor, new_landing_files
+from dagster_project.resources import LandingResource, WarehouseResource
+from ingestion.generate import generate
+from ingestion.load import load_landing
+from tests import factories as f
+
+
+def _resources(dsn: str, landing: Path) -> dict[str, object]:
+    return {"warehouse": WarehouseResource(dsn=dsn), "landing": LandingResource(path=str(landing))}
+
+
+def _run_daily(dsn: str, landing: Path) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def("daily_incremental")
+    return job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        resources=_resources(dsn, landing),
+        raise_on_error=False,
+    )
+
+
+def _check_results(result: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation]:
+    return [
+        e.event_specific_data  # type: ignore[misc]
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+
+
+def test_definitions_validate_with_jobs_schedule_and_sensor() -> None:
+    dg.Definitions.validate_loadable(defs)
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {"daily_incremental", "full_refresh"}
+    assert defs.get_schedule_def("daily_incremental_schedule").cron_schedule == "0 6 * * *"
+    assert defs.get_sensor_def("landing_sensor")
+
+
+def test_lineage_runs_from_raw_tables_into_staging_models() -> None:
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey(["staging", "stg_pos__appeals"])).parent_keys
+    assert dg.AssetKey(["raw", "pos_appeals"]) in parents
+    assert graph.get(dg.AssetKey(["raw", "pos_appeals"])).group_name == "ingestion"
+    assert graph.get(dg.AssetKey(["staging", "stg_pos__appeals"])).group_name == "staging"
+    assert graph.get(dg.AssetKey(["reference", "ref_sectors"])).group_name == "reference"
+    assert any(k.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"]) for k in graph.asset_check_keys)
+
+
+@pytest.mark.slow
+def test_the_whole_graph_materialises_and_a_second_run_loads_only_the_new_file(
+    tmp_path: Path, dsn: str
+) -> None:
+    landing = tmp_path / "landing"
+    generate(landing, appeals=300, seed=3, start=date(2026, 1, 1), months=2)
+    first = _run_daily(dsn, landing)
+    assert first.success
+    checks = _check_results(first)
+    assert checks and all(c.passed for c in checks)
+    with psycopg.connect(dsn) as conn:
+        batches = conn.execute("select count(*) from raw.load_batches where status = 'loaded'").fetchone()
+        staged = conn.execute("select count(*) from staging.stg_pos__appeals").fetchone()
+    assert batches and batches[0] > 0
+    assert staged and staged[0] > 0
+
+    f.write_jsonl(landing / "pos" / "pos_appeals_2026-03.jsonl", [f.pos_record(9_000_001)])
+    second = _run_daily(dsn, landing)
+    assert second.success
+    with psycopg.connect(dsn) as conn:
+        after = conn.execute("select count(*) from raw.load_batches where status = 'loaded'").fetchone()
+        new = conn.execute("select file_name from raw.load_batches order by batch_id desc limit 1").fetchall()
+    assert after == (batches[0] + 1,)
+    assert new == [("pos_appeals_2026-03.jsonl",)]
+
+
+def test_the_sensor_requests_a_run_for_new_files_and_ignores_loaded_ones(tmp_path: Path, dsn: str) -> None:
+    f.write_jsonl(tmp_path / "pos" / "pos_appeals_2026-01.jsonl", [f.pos_record(1)])
+    resources = _resources(dsn, tmp_path)
+    with dg.build_sensor_context(resources=resources) as ctx:
+        result = landing_sensor(ctx)
+    assert result.run_requests and len(result.run_requests) == 1
+
+    load_landing(dsn, tmp_path)
+    assert new_landing_files(resources["landing"], resources["warehouse"]) == []  # type: ignore[arg-type]
+    with dg.build_sensor_context(resources=resources) as ctx:
+        again = landing_sensor(ctx)
+    assert not again.run_requests and again.skip_reason
+
+    f.write_jsonl(tmp_path / "pos" / "pos_appeals_2026-02.jsonl", [f.pos_record(2)])
+    with dg.build_sensor_context(resources=resources) as ctx:
+        third = landing_sensor(ctx)
+    assert third.run_requests
+    assert third.run_requests[0].run_key != result.run_requests[0].run_key
+
+
+@pytest.mark.slow
+def test_a_failing_dbt_test_is_reported_as_a_failed_check(tmp_path: Path, dsn: str) -> None:
+    f.write_jsonl(
+        tmp_path / "pos" / "pos_appeals_2026-01.jsonl",
+        [f.pos_record(1), f.pos_record(2, Status="BOGUS_STATUS")],
+    )
+    result = _run_daily(dsn, tmp_path)
+    failed = [c for c in _check_results(result) if not c.passed]
+    assert failed, "a broken accepted-values test must surface as a failed asset check"
+    assert any(c.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"]) for c in failed)
+    assert not result.success
+
+
+def test_dagster_run_storage_can_live_in_postgres(
+    tmp_path: Path, server_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dagster-postgres on the warehouse server (needs the postgresql+psycopg2 scheme)."""
+    from dagster_project.run import dagster_home
+
+    database = f"cur_test_dagster_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CUR_DAGSTER_STORAGE", "postgres")
+    monkeypatch.setenv("CUR_DAGSTER_DATABASE", database)
+    monkeypatch.setenv("CUR_WAREHOUSE_DSN", server_dsn)
+    monkeypatch.delenv("CUR_DAGSTER_PG_URL", raising=False)
+    try:
+        home = dagster_home()
+        assert "postgres_url" in (home / "dagster.yaml").read_text()
+        with dg.DagsterInstance.get() as instance:
+            result = dg.materialize([_noop], instance=instance)
+            assert result.success
+            assert instance.get_run_by_id(result.run_id) is not None
+        with psycopg.connect(server_dsn.rsplit("/", 1)[0] + f"/{database}") as conn:
+            assert conn.execute("select count(*) from runs").fetchone() == (1,)
+    finally:
+        with psycopg.connect(server_dsn, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{database}" with (force)')
+
+
+@dg.asset
+def _noop() -> None:
+    return None
