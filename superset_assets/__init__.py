@@ -1,0 +1,1 @@
+"""Superset assets: its own environment (launcher), configuration and, later, dashboards as code."""

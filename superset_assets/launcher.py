@@ -1,0 +1,446 @@
+"""Superset's own environment and web server, driven from the pipeline's Python.
+
+Superset 6.1 pins SQLAlchemy < 2 and pandas < 2.2, so it cannot share ``.venv`` with the pipeline: it
+lives in ``.venv-superset`` at the repository root, installed from ``superset_assets/requirements.lock``.
+This module uses the standard library only and never imports Superset; it runs Superset's commands
+in that virtualenv::
+
+    python -m superset_assets.launcher install   # create .venv-superset (once; again when the lock changes)
+    python -m superset_assets.launcher init      # db upgrade, admin user, roles and permissions
+    python -m superset_assets.launcher start     # web server on 127.0.0.1:$SUPERSET_PORT, waits for /health
+    python -m superset_assets.launcher stop
+    python -m superset_assets.launcher status
+
+State (never in the repository) is kept in ``$CUR_STATE_DIR/superset`` (``CUR_STATE_DIR`` defaults to
+``<repo>/.state``): ``secret_key`` and ``admin_password`` (both mode 0600, generated once),
+``superset.db`` (the SQLite metadata unless ``SUPERSET_METADATA_URI`` says otherwise), the pid file
+and the logs. Settings come from the environment or the project's ``.env`` (the environment wins):
+
+=============================  ===============================================================
+``SUPERSET_PORT``              web server port on ``SUPERSET_HOST`` (default 8088, 127.0.0.1)
+``SUPERSET_ADMIN_USER``        admin user name (default ``admin``)
+``SUPERSET_ADMIN_PASSWORD``    admin password; unset: generated once into the state folder
+``SUPERSET_METADATA_URI``      Superset's metadata database (default SQLite in the state folder)
+``SUPERSET_WORKERS``           gunicorn worker processes (default 2)
+``SUPERSET_PYTHON``            interpreter for the virtualenv (default ``python3.11``)
+``SUPERSET_VENV``              virtualenv folder (default ``<repo>/.venv-superset``)
+=============================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+REQUIREMENTS_LOCK = PACKAGE_DIR / "requirements.lock"
+CONFIG_FILE = PACKAGE_DIR / "superset_config.py"
+UV_VERSION = "0.13.9"
+STAMP_NAME = ".installed"
+
+
+class LauncherError(RuntimeError):
+    """A step failed; the message says which and where its log is."""
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def load_dotenv(path: Path | None = None) -> None:
+    """Read ``KEY=VALUE`` lines of the project's ``.env`` into the environment; the environment wins."""
+    path = path or REPO_ROOT / ".env"
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        key = key.strip().removeprefix("export ").strip()
+        os.environ.setdefault(key, value.strip().strip("'\""))
+
+
+def _repo_path(value: str | None, default: Path) -> Path:
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def cur_state_dir() -> Path:
+    return _repo_path(os.environ.get("CUR_STATE_DIR"), REPO_ROOT / ".state")
+
+
+def state_dir() -> Path:
+    return cur_state_dir() / "superset"
+
+
+def venv_dir() -> Path:
+    return _repo_path(os.environ.get("SUPERSET_VENV"), REPO_ROOT / ".venv-superset")
+
+
+def venv_bin(name: str) -> Path:
+    return venv_dir() / "bin" / name
+
+
+def host() -> str:
+    return os.environ.get("SUPERSET_HOST", "127.0.0.1")
+
+
+def port() -> int:
+    return int(os.environ.get("SUPERSET_PORT", "8088"))
+
+
+def base_url() -> str:
+    return f"http://{host()}:{port()}"
+
+
+def admin_user() -> str:
+    return os.environ.get("SUPERSET_ADMIN_USER", "admin")
+
+
+def pid_file() -> Path:
+    return state_dir() / "webserver.pid"
+
+
+def log_file(name: str) -> Path:
+    return state_dir() / f"{name}.log"
+
+
+# --- secrets kept in the state folder ------------------------------------------------------------
+
+
+def _kept_secret(path: Path, make) -> str:
+    """Return the secret in ``path``, creating it (mode 0600, exclusively) on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="utf-8").strip()
+        if not value:
+            raise LauncherError(f"{path} is empty; delete it to generate a new one") from None
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        return value
+    value = make()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def secret_key() -> str:
+    """``SUPERSET_SECRET_KEY`` from the environment, else the one kept in the state folder."""
+    return os.environ.get("SUPERSET_SECRET_KEY") or _kept_secret(
+        state_dir() / "secret_key", lambda: secrets.token_urlsafe(48)
+    )
+
+
+def admin_password() -> str:
+    """``SUPERSET_ADMIN_PASSWORD`` from the environment, else the one kept in the state folder."""
+    return os.environ.get("SUPERSET_ADMIN_PASSWORD") or _kept_secret(
+        state_dir() / "admin_password", lambda: secrets.token_urlsafe(18)
+    )
+
+
+def superset_env() -> dict[str, str]:
+    """The environment of every Superset process: config file, secret key, home in the state folder."""
+    state = state_dir()
+    state.mkdir(parents=True, exist_ok=True)
+    state.chmod(0o700)  # the metadata database holds password hashes and encrypted connection passwords
+    env = dict(os.environ)
+    env.update(
+        SUPERSET_CONFIG_PATH=str(CONFIG_FILE),
+        SUPERSET_SECRET_KEY=secret_key(),
+        SUPERSET_HOME=str(state),
+        CUR_STATE_DIR=str(cur_state_dir()),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+# --- install -------------------------------------------------------------------------------------
+
+
+def _lock_digest() -> str:
+    return hashlib.sha256(REQUIREMENTS_LOCK.read_bytes()).hexdigest()
+
+
+def is_installed() -> bool:
+    stamp = venv_dir() / STAMP_NAME
+    return stamp.is_file() and stamp.read_text().strip() == _lock_digest() and venv_bin("superset").exists()
+
+
+def _run(cmd: list[str], log: Path, env: dict[str, str] | None = None, what: str | None = None) -> str:
+    """Run ``cmd``, appending its output to ``log``; raise with the log's tail when it fails."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    result = subprocess.run(
+        cmd, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
+    )
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"$ {' '.join(cmd)}\n{result.stdout}\n")
+    label = what or " ".join(Path(cmd[0]).name.split() + cmd[1:3])
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-25:])
+        raise LauncherError(f"{label} failed (exit {result.returncode}); full log: {log}\n{tail}")
+    print(f"  {label}: ok ({time.monotonic() - started:.1f} s)")
+    return result.stdout
+
+
+def install(force: bool = False) -> None:
+    """Create ``.venv-superset`` with the pinned packages; nothing to do when the stamp matches the lock."""
+    if is_installed() and not force:
+        print(f"Superset environment up to date: {venv_dir()}")
+        return
+    venv = venv_dir()
+    log = log_file("install")
+    python = os.environ.get("SUPERSET_PYTHON", "python3.11")
+    if shutil.which(python) is None and not Path(python).exists():
+        raise LauncherError(f"{python} not found; Superset 6.1 needs Python 3.11 (set SUPERSET_PYTHON)")
+    print(f"Installing Superset into {venv} (log: {log})")
+    started = time.monotonic()
+    if not venv_bin("python").exists():
+        _run([python, "-m", "venv", str(venv)], log, what="venv")
+    # Keep git and ruff (which honours .gitignore) out of the virtualenv.
+    (venv / ".gitignore").write_text("*\n")
+    vpython = str(venv_bin("python"))
+    if not venv_bin("uv").exists():
+        _run(
+            [vpython, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"uv=={UV_VERSION}"],
+            log,
+            what="pip install uv",
+        )
+    _run(
+        [str(venv_bin("uv")), "pip", "install", "--python", vpython, "-r", str(REQUIREMENTS_LOCK)],
+        log,
+        what="uv pip install -r requirements.lock",
+    )
+    (venv / STAMP_NAME).write_text(_lock_digest() + "\n")
+    print(f"Installed in {time.monotonic() - started:.1f} s")
+
+
+# --- init ----------------------------------------------------------------------------------------
+
+
+def _superset(*args: str, what: str | None = None) -> str:
+    return _run([str(venv_bin("superset")), *args], log_file("init"), env=superset_env(), what=what)
+
+
+def _init_stamp() -> Path:
+    return state_dir() / "initialized"
+
+
+def init() -> None:
+    """Migrate the metadata database, make sure the admin user exists, sync roles and permissions."""
+    install()
+    print(f"Initialising Superset metadata in {state_dir()} (log: {log_file('init')})")
+    _superset("db", "upgrade", what="superset db upgrade")
+    password = admin_password()
+    user = admin_user()
+    output = _superset(
+        "fab",
+        "create-admin",
+        "--username",
+        user,
+        "--firstname",
+        "Admin",
+        "--lastname",
+        "ЦУР",
+        "--email",
+        os.environ.get("SUPERSET_ADMIN_EMAIL", f"{user}@localhost"),
+        "--password",
+        password,
+        what="superset fab create-admin",
+    )
+    if "already exists" in output and os.environ.get("SUPERSET_ADMIN_PASSWORD"):
+        # An explicitly given password wins over the one stored earlier.
+        _superset(
+            "fab",
+            "reset-password",
+            "--username",
+            user,
+            "--password",
+            password,
+            what="superset fab reset-password",
+        )
+    _superset("init", what="superset init")
+    _init_stamp().write_text(_lock_digest() + "\n")
+    where = (
+        "$SUPERSET_ADMIN_PASSWORD"
+        if os.environ.get("SUPERSET_ADMIN_PASSWORD")
+        else state_dir() / "admin_password"
+    )
+    print(f"Admin user: {user}; password in {where}")
+
+
+def is_initialised() -> bool:
+    stamp = _init_stamp()
+    return stamp.is_file() and stamp.read_text().strip() == _lock_digest()
+
+
+# --- web server ----------------------------------------------------------------------------------
+
+
+def _read_pid() -> int | None:
+    try:
+        pid = int(pid_file().read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists() and b"gunicorn" not in cmdline.read_bytes():
+        return None  # a stale pid file whose number now belongs to another program
+    return pid
+
+
+def health(timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(base_url() + "/health", timeout=timeout) as response:
+            return response.status == 200 and response.read().strip() == b"OK"
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def start(wait: float | None = None) -> None:
+    """Start gunicorn in the background (own process group, pid file) and wait until /health says OK."""
+    if _read_pid() is not None and health():
+        print(f"Superset already running at {base_url()} (pid {_read_pid()})")
+        return
+    if _read_pid() is None and health():
+        raise LauncherError(f"something else already answers on {base_url()}; set SUPERSET_PORT")
+    if not is_installed() or not is_initialised():
+        init()
+    wait = wait if wait is not None else float(os.environ.get("SUPERSET_START_TIMEOUT", "180"))
+    log = log_file("webserver")
+    cmd = [
+        str(venv_bin("gunicorn")),
+        "--bind", f"{host()}:{port()}",
+        "--workers", os.environ.get("SUPERSET_WORKERS", "2"),
+        "--worker-class", "gthread",
+        "--threads", "4",
+        "--timeout", os.environ.get("SUPERSET_WEBSERVER_TIMEOUT", "120"),
+        "--limit-request-line", "0",
+        "--limit-request-field_size", "0",
+        "superset.app:create_app()",
+    ]  # fmt: skip
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n$ {' '.join(cmd)}\n")
+        handle.flush()
+        process = subprocess.Popen(
+            cmd,
+            env=superset_env(),
+            cwd=state_dir(),
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    pid_file().write_text(f"{process.pid}\n")
+    started = time.monotonic()
+    while time.monotonic() - started < wait:
+        if process.poll() is not None:
+            pid_file().unlink(missing_ok=True)
+            tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
+            raise LauncherError(f"gunicorn exited with {process.returncode}; log: {log}\n{tail}")
+        if health():
+            print(f"Superset up at {base_url()} (pid {process.pid}, {time.monotonic() - started:.1f} s)")
+            return
+        time.sleep(0.5)
+    stop()
+    raise LauncherError(f"Superset did not answer {base_url()}/health within {wait:.0f} s; log: {log}")
+
+
+def stop(timeout: float = 30.0) -> None:
+    """Stop the web server this launcher started (its process group), by the pid file."""
+    pid = _read_pid()
+    if pid is None:
+        pid_file().unlink(missing_ok=True)
+        print("Superset is not running")
+        return
+    for sig, grace in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            _reap(pid)
+            time.sleep(0.2)
+        else:
+            continue
+        break
+    pid_file().unlink(missing_ok=True)
+    print(f"Superset stopped (pid {pid})")
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when the server is this process's own child (start and stop in one run)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def status() -> int:
+    pid = _read_pid()
+    up = health()
+    print(f"environment: {venv_dir()} ({'installed' if is_installed() else 'not installed or outdated'})")
+    print(f"state:       {state_dir()} ({'initialised' if is_initialised() else 'not initialised'})")
+    print(f"web server:  {base_url()} pid={pid or '-'} health={'OK' if up else 'down'}")
+    return 0 if pid is not None and up else 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m superset_assets.launcher", description=__doc__.split("\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("install", help="create .venv-superset from requirements.lock").add_argument(
+        "--force", action="store_true", help="reinstall even when the stamp matches"
+    )
+    sub.add_parser("init", help="db upgrade, admin user, superset init")
+    sub.add_parser("start", help="start the web server in the background and wait for /health")
+    sub.add_parser("stop", help="stop the web server")
+    sub.add_parser("status", help="installed? initialised? running?")
+    args = parser.parse_args(argv)
+    load_dotenv()
+    try:
+        if args.command == "install":
+            install(force=args.force)
+        elif args.command == "init":
+            init()
+        elif args.command == "start":
+            start()
+        elif args.command == "stop":
+            stop()
+        else:
+            return status()
+    except LauncherError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
