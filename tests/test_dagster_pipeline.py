@@ -103,15 +103,23 @@ def test_the_sensor_requests_a_run_for_new_files_and_ignores_loaded_ones(tmp_pat
 
 @pytest.mark.slow
 def test_a_failing_dbt_test_is_reported_as_a_failed_check(tmp_path: Path, dsn: str) -> None:
+    """An error-severity test fails the run; a warn-severity one is reported failed, run goes on."""
     f.write_jsonl(
         tmp_path / "pos" / "pos_appeals_2026-01.jsonl",
-        [f.pos_record(1), f.pos_record(2, Status="BOGUS_STATUS")],
+        [f.pos_record(1), f.pos_record(2, Status="BOGUS_STATUS"), f.pos_record(3, Rating=9)],
     )
     result = _run_daily(dsn, tmp_path)
-    failed = [c for c in _check_results(result) if not c.passed]
-    assert failed, "a broken accepted-values test must surface as a failed asset check"
-    assert any(c.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"]) for c in failed)
+    failed = {
+        c.check_name: c
+        for c in _check_results(result)
+        if not c.passed and c.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"])
+    }
+    rating = [c for name, c in failed.items() if "rating" in name]
+    status = [c for name, c in failed.items() if "status_code" in name]
+    assert rating and rating[0].severity == dg.AssetCheckSeverity.ERROR, sorted(failed)
+    assert status and status[0].severity == dg.AssetCheckSeverity.WARN, sorted(failed)
     assert not result.success
+    assert any(e.is_step_failure for e in result.all_events)
 
 
 def test_dagster_run_storage_can_live_in_postgres(
