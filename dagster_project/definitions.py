@@ -9,6 +9,7 @@ from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.assets.transform import cur_dbt_assets
 from dagster_project.checks import freshness_checks, freshness_sensor, raw_gx_checks
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
+from dagster_project.failures import run_failure_report
 from dagster_project.jobs import daily_job, daily_schedule, full_refresh_job, landing_sensor
 from dagster_project.resources import LandingResource, WarehouseResource
 from ingestion.config import get_settings
@@ -20,7 +21,7 @@ defs = dg.Definitions(
     asset_checks=[raw_gx_checks, *freshness_checks],
     jobs=[daily_job, full_refresh_job],
     schedules=[daily_schedule],
-    sensors=[landing_sensor, freshness_sensor],
+    sensors=[landing_sensor, freshness_sensor, run_failure_report],
     resources={
         "warehouse": WarehouseResource(dsn=_settings.warehouse_dsn),
         "landing": LandingResource(path=str(_settings.landing_dir)),

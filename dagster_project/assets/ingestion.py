@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 
 import dagster as dg
+import psycopg
 
+from dagster_project.failures import retry_if_transient
 from dagster_project.resources import LandingResource, WarehouseResource
 from ingestion.load import load_landing
 from ingestion.schemas import RAW_SCHEMA
@@ -34,15 +36,19 @@ def build_ingestion_asset(source: str) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
     ) -> Iterator[dg.MaterializeResult]:
         folder = landing.get_path()
-        results = load_landing(
-            warehouse.get_dsn(),
-            folder,
-            (source,),
-            on_result=lambda r: context.log.info(
-                f"{r.file_name}: {r.status}, read {r.rows_read}, loaded {r.rows_loaded}, "
-                f"quarantined {r.rows_quarantined}" + (f" — {r.error}" if r.error else "")
-            ),
-        )
+        try:
+            results = load_landing(
+                warehouse.get_dsn(),
+                folder,
+                (source,),
+                on_result=lambda r: context.log.info(
+                    f"{r.file_name}: {r.status}, read {r.rows_read}, loaded {r.rows_loaded}, "
+                    f"quarantined {r.rows_quarantined}" + (f" — {r.error}" if r.error else "")
+                ),
+            )
+        except psycopg.OperationalError as exc:  # the server is unreachable or went away
+            retry_if_transient([str(exc)], exc)
+            raise
         bad = [r for r in results if r.status in {"rejected", "failed"}]
         loaded = [r for r in results if r.status == "loaded"]
         metadata = {
@@ -56,6 +62,7 @@ def build_ingestion_asset(source: str) -> dg.AssetsDefinition:
             "landing_folder": dg.MetadataValue.path(str(folder / source)),
         }
         if bad:
+            retry_if_transient(r.error for r in bad)
             raise dg.Failure(
                 description=f"{len(bad)} {source} file(s) rejected or failed; the others were loaded",
                 metadata={**metadata, "errors": dg.MetadataValue.md("\n".join(f"- {r.error}" for r in bad))},

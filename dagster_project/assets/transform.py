@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from dagster_project.dbt_project import dbt_project, ensure_manifest, translator
+from dagster_project.failures import retry_if_transient
 from dagster_project.resources import WarehouseResource
 from ingestion.warehouse import dbt_env
 
@@ -20,7 +21,6 @@ class DbtRunConfig(dg.Config):
     manifest=ensure_manifest(),
     project=dbt_project,
     dagster_dbt_translator=translator,
-    retry_policy=dg.RetryPolicy(max_retries=1, delay=10),
 )
 def cur_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtRunConfig
@@ -28,4 +28,27 @@ def cur_dbt_assets(
     """``dbt build`` of the selected models: models, seeds and snapshots, with their tests."""
     os.environ.update(dbt_env(warehouse.get_dsn()))
     args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if invocation.is_successful():
+        return
+    problems = _failed_nodes(invocation)
+    retry_if_transient((message for _, _, message in problems), invocation.get_error())
+    listed = "\n".join(f"- {node} ({status}): {message}" for node, status, message in problems[:20])
+    raise dg.Failure(
+        description=f"dbt build failed: {len(problems)} node(s) errored or failed their tests",
+        metadata={"failed_nodes": dg.MetadataValue.md(listed or str(invocation.get_error()))},
+    )
+
+
+def _failed_nodes(invocation: DbtCliInvocation) -> list[tuple[str, str, str]]:
+    """(node, status, message) of every dbt node that errored or failed, from run_results.json."""
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except (FileNotFoundError, KeyError):
+        return [("dbt", "error", str(invocation.get_error()))]
+    return [
+        (r["unique_id"], r["status"], (r.get("message") or "").strip())
+        for r in results
+        if r["status"] in {"error", "fail", "runtime error"}
+    ]
