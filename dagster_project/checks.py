@@ -16,7 +16,7 @@ import dagster as dg
 from dagster_project.assets.ingestion import raw_asset_key
 from dagster_project.dbt_project import ensure_manifest
 from dagster_project.resources import WarehouseResource
-from expectations.lineage import upstream_suites
+from expectations.lineage import project_models, upstream_suites
 from expectations.spec import SuiteSpec
 from expectations.suites import MART_SUITES, MARTS_SCHEMA, RAW_SUITES, SUITES
 from ingestion.sources import tables_of
@@ -63,16 +63,6 @@ raw_gx_checks = build_gx_checks("gx_raw_suites", RAW_SUITES)
 # ---- mart certification ------------------------------------------------------------------------
 
 CERTIFICATION_CHECK = "gx_certification"
-
-
-def _project_marts() -> set[str]:
-    """The dbt models in schema ``marts`` (from the manifest): a suite only checks a mart that exists."""
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
-    return {
-        n["name"]
-        for n in manifest["nodes"].values()
-        if n.get("resource_type") == "model" and n.get("schema") == MARTS_SCHEMA
-    }
 
 
 def build_certification_checks(
@@ -126,9 +116,12 @@ def build_certification_checks(
     return _check
 
 
-_MART_SUITES = [s for s in MART_SUITES if s.table in _project_marts()]
+# Suites of the marts the dbt project builds (a suite may be ready before its mart is merged), and
+# lineage, from the manifest (re-parsed when older than the dbt project).
+_MANIFEST = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+_MART_SUITES = [s for s in MART_SUITES if s.table in project_models(MARTS_SCHEMA, _MANIFEST)]
 mart_certification_checks = build_certification_checks(
-    "gx_mart_certification", _MART_SUITES, upstream_suites(SUITES)
+    "gx_mart_certification", _MART_SUITES, upstream_suites(SUITES, _MANIFEST)
 )
 
 # How stale a source may be before its freshness check warns (days): monthly exports for ПОС and

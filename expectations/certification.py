@@ -172,15 +172,20 @@ def certify(
     upstream: Mapping[str, Sequence[str]] | None = None,
     run_name: str | None = None,
 ) -> tuple[list[CertificationStatus], list[SuiteResult]]:
-    """Validate the mart suites (``marts``: names like ``kpi_appeals``; default all) and the suites
-    upstream of them in one checkpoint, record the certification of each mart, return both.
+    """Validate the mart suites (``marts``: names like ``kpi_appeals``; default: every mart suite
+    whose mart the dbt project builds) and the suites upstream of them in one checkpoint, record the
+    certification of each mart, return both.
 
     ``upstream`` defaults to the dbt graph (:func:`expectations.lineage.upstream_suites`).
     """
-    from expectations.lineage import upstream_suites
+    from expectations.lineage import project_models, upstream_suites
     from expectations.runner import validate
 
-    wanted = [f"{MARTS_SCHEMA}.{m}" for m in marts] if marts else [s.name for s in MART_SUITES]
+    if marts:
+        wanted = [f"{MARTS_SCHEMA}.{m}" for m in marts]
+    else:
+        built = project_models(MARTS_SCHEMA)
+        wanted = [s.name for s in MART_SUITES if s.table in built]
     if upstream is None:
         upstream = upstream_suites(SUITES)
     needed = set(wanted) | {u for s in wanted for u in upstream.get(s, ())}

@@ -41,6 +41,7 @@ from tests.conftest import with_database
 from tests.marts_build import create_kpi_stand_ins, dbt_build
 
 MART_NAMES = [s.name for s in MART_SUITES]
+ALL_MARTS = [s.table for s in MART_SUITES]  # the KPI stand-ins included
 FACTS = ("fct_appeals", "fct_decisions", "fct_indicator_values")
 
 # The KPI stand-ins are not in the dbt graph: their lineage (what the real models will read) is given
@@ -376,7 +377,7 @@ def _certify_all(dsn: str, run_id: str, docs: Path, target: Path) -> dict[str, C
     run = dbt_build(dsn, target)
     assert run.returncode == 0, run.stdout[-3000:]
     create_kpi_stand_ins(dsn)
-    statuses, _ = certify(dsn, run_id, docs_dir=docs, upstream=_upstream())
+    statuses, _ = certify(dsn, run_id, ALL_MARTS, docs_dir=docs, upstream=_upstream())
     return {s.mart: s for s in statuses}
 
 
@@ -388,7 +389,7 @@ def test_a_corrupted_batch_withdraws_certification_where_it_should_and_a_correct
     target = tmp_path / "dbt_target"
     all_marts = {s.table for s in MART_SUITES}
 
-    good, _ = certify(wh, "run-good", docs_dir=docs, upstream=_upstream())
+    good, _ = certify(wh, "run-good", ALL_MARTS, docs_dir=docs, upstream=_upstream())
     assert {s.mart for s in good if s.is_certified} == all_marts, [s for s in good if not s.is_certified]
     assert all(s.data_as_of is not None for s in good)
 
@@ -491,3 +492,30 @@ def test_in_dagster_a_failed_suite_is_a_failed_check_and_the_run_stays_green(
     current = current_certification(dsn)
     assert {m: s.is_certified for m, s in current.items()} == checks
     assert all(s.run_id == result.run_id for s in current.values())
+
+
+def test_cli_certify_records_and_exits_1_when_a_mart_is_withdrawn(wh: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from expectations.runner import main
+
+    args = [
+        "certify",
+        "--dsn",
+        wh,
+        "--mart",
+        "fct_decisions",
+        "--docs-dir",
+        str(tmp_path),
+        "--run-id",
+        "cli-1",
+    ]
+    ok = CliRunner().invoke(main, args)
+    assert ok.exit_code == 0, ok.output
+    assert "fct_decisions" in ok.output and "certified" in ok.output
+    run_sql(wh, "update marts.fct_decisions set organisation_key = 'ghost'")
+    bad = CliRunner().invoke(main, [*args[:-1], "cli-2"])
+    assert bad.exit_code == 1, bad.output
+    assert "WITHDRAWN" in bad.output and "no orphan organisation_key" in bad.output
+    current = current_certification(wh)["fct_decisions"]
+    assert (current.is_certified, current.run_id) == (False, "cli-2")
