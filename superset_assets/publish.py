@@ -4,12 +4,14 @@
     summary = publish(dsn_for_superset, "http://127.0.0.1:8088", "admin", password, certification)
 
 1. Zips ``superset_assets/bundle/`` under one top folder, with the database URI rewritten to the
-   host, port and database of ``dsn_for_superset`` (password masked), and imports it through
-   ``POST /api/v1/dashboard/import/`` with ``overwrite=true`` and the password in ``passwords``.
+   host, port and database of ``dsn_for_superset`` (password masked) and each dataset's
+   ``extra.certification`` from ``certification`` (mart -> status): certified by "Great
+   Expectations" with the suite and time in the details while the latest validation passed; absent
+   when it failed or the mart has no record. It imports the zip through the database, dataset,
+   chart and dashboard import endpoints in turn, ``overwrite=true``, the password in ``passwords``.
    Objects are matched by uuid, so a re-import updates them in place: no duplicates.
-2. Sets each dataset's ``extra.certification`` from ``certification`` (mart -> status): certified by
-   "Great Expectations" with the suite and time in the details while the latest validation passed;
-   removed when it failed or the mart has no record. A dataset is only written when it changes.
+2. Checks each dataset's certification and corrects it where it differs (a dataset is only
+   written when it changes; after the import nothing should).
 3. Creates the roles, demo users and row-level security (:mod:`superset_assets.roles`).
 """
 
@@ -137,31 +139,65 @@ def superset_uri(dsn: str) -> tuple[str, str]:
     return f"postgresql+psycopg2://{user}{mask}@{host}{port}{parts.path}", password
 
 
-def bundle_zip(dsn_for_superset: str, bundle_dir: Path = build.BUNDLE_DIR) -> tuple[bytes, dict[str, str]]:
-    """The bundle as a zip (one top folder) and the ``passwords`` form field for it."""
+# Superset's dashboard import never overwrites the datasets, charts and database it carries (it only
+# creates missing ones), so each kind is imported through its own endpoint with overwrite=true, in
+# dependency order. The metadata type names the kind each endpoint accepts; the other folders of
+# the bundle are ignored by it.
+IMPORT_STEPS: tuple[tuple[str, str], ...] = (
+    ("database", "Database"),
+    ("dataset", "SqlaTable"),
+    ("chart", "Slice"),
+    ("dashboard", "Dashboard"),
+)
+
+
+def bundle_zip(
+    dsn_for_superset: str,
+    certification: Mapping[str, CertificationLike] | None = None,
+    metadata_type: str = "Dashboard",
+    bundle_dir: Path = build.BUNDLE_DIR,
+) -> tuple[bytes, dict[str, str]]:
+    """The bundle as a zip (one top folder) and the ``passwords`` form field for it.
+
+    The database URI gets the host, port and database of ``dsn_for_superset`` (password masked);
+    each dataset gets its ``extra.certification`` from ``certification``.
+    """
     uri, password = superset_uri(dsn_for_superset)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(bundle_dir.rglob("*.yaml")):
             relative = path.relative_to(bundle_dir).as_posix()
             text = path.read_text(encoding="utf-8")
-            if relative.startswith("databases/"):
-                database = yaml.safe_load(text)
-                database["sqlalchemy_uri"] = uri
-                text = yaml.safe_dump(database, allow_unicode=True, sort_keys=False)
+            data = None
+            if relative == "metadata.yaml":
+                data = {**yaml.safe_load(text), "type": metadata_type}
+            elif relative.startswith("databases/"):
+                data = {**yaml.safe_load(text), "sqlalchemy_uri": uri}
+            elif relative.startswith("datasets/"):
+                data = yaml.safe_load(text)
+                wanted = certification_of((certification or {}).get(data["table_name"]))
+                data["extra"] = {**(data.get("extra") or {}), **({"certification": wanted} if wanted else {})}
+            if data is not None:
+                text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
             archive.writestr(f"{ZIP_ROOT}/{relative}", text)
     passwords = {build.DATABASE_FILE: password} if password else {}
     return buffer.getvalue(), passwords
 
 
-def import_bundle(client: SupersetClient, dsn_for_superset: str) -> None:
-    content, passwords = bundle_zip(dsn_for_superset)
-    client.request(
-        "POST",
-        "/api/v1/dashboard/import/",
-        data={"overwrite": "true", "passwords": json.dumps(passwords)},
-        files={"formData": ("bundle.zip", content, "application/zip")},
-    )
+def import_bundle(
+    client: SupersetClient,
+    dsn_for_superset: str,
+    certification: Mapping[str, CertificationLike] | None = None,
+) -> None:
+    """Import every object of the bundle, overwriting by uuid: database, datasets, charts, dashboards."""
+    for resource, metadata_type in IMPORT_STEPS:
+        content, passwords = bundle_zip(dsn_for_superset, certification, metadata_type)
+        client.request(
+            "POST",
+            f"/api/v1/{resource}/import/",
+            data={"overwrite": "true", "passwords": json.dumps(passwords)},
+            files={"formData": ("bundle.zip", content, "application/zip")},
+        )
 
 
 def database_id(client: SupersetClient) -> int:
@@ -241,7 +277,7 @@ def publish(
 ) -> PublishSummary:
     """Import the bundle idempotently, sync certification from ``certification``, ensure the roles."""
     client = SupersetClient(base_url).login(admin_user, admin_password)
-    import_bundle(client, dsn_for_superset)
+    import_bundle(client, dsn_for_superset, certification)
     datasets = bundle_datasets(client)
     missing = sorted(set(spec.DATASET_BY_MART) - set(datasets))
     if missing:

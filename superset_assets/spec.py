@@ -74,7 +74,7 @@ DATASETS: tuple[Dataset, ...] = (
         "Обращения граждан: ключевые показатели региона",
         "month_start",
         (
-            *APPEAL_METRICS[:5],
+            *(m for m in APPEAL_METRICS[:5] if m.name != "share_on_time_work"),
             _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
             _share("share_rejected", "Доля отклонённых", "rejected_count", "moderated_count"),
             _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
@@ -435,7 +435,7 @@ LEADERSHIP = Dashboard(
             big_number("lead_pos_rated", "ПОС: доля оценок 4–5", "kpi_appeals_headline",
                        "share_rated_4_5", ".1%", where=[POS], subheader="цель — 60 %"),
             big_number("lead_im_on_time", "Инцидент Менеджмент: первый ответ в срок",
-                       "kpi_appeals_headline", "share_on_time_work", ".1%", where=[IM],
+                       "kpi_appeals_headline", "share_on_time", ".1%", where=[IM],
                        subheader="8 рабочих часов"),
             big_number("lead_appeals_total", "Обращений всего", "kpi_appeals_headline", "appeals",
                        ",d", subheader="ПОС и Инцидент Менеджмент"),
