@@ -1,0 +1,99 @@
+-- Execution discipline of «Дело» поручения per executor and month, from fct_decisions (one row per
+-- поручение × executor of the latest export; buckets as of the latest export date).
+--
+-- Definitions:
+--   month_start              month of the CURRENT due date (of the resolution date when no deadline is
+--                            set): a поручение counts in the month it is (now) due
+--   buckets                  fct_decisions' rule, judged against the current deadline: an extension
+--                            granted before execution makes a later execution on time
+--   due (denominator)        executed_on_time_count + executed_late_count + overdue_count: поручения
+--                            whose deadline has come, not removed from control
+--   share_executed_on_time   executed_on_time_count / due
+--   share_overdue            overdue_count / due (not executed, deadline passed)
+--   days_late_mean           mean days_late over the late and the overdue поручения (overdue: days from
+--                            the deadline to the export date)
+
+with
+
+decisions as (
+
+    select
+        *,
+        {{ month_of('coalesce(current_due_date, resolution_date, export_date)') }} as month_start
+    from {{ ref('fct_decisions') }}
+
+),
+
+organisations as (
+
+    select * from {{ ref('dim_organisation') }}
+    where is_current
+
+),
+
+sectors as (
+
+    select * from {{ ref('dim_sector') }}
+
+),
+
+aggregated as (
+
+    select
+        month_start,
+        organisation_key,
+        sector_code,
+        count(*) as decisions_count,
+        {{ count_if("execution_bucket_code = 'on_time'") }} as executed_on_time_count,
+        {{ count_if("execution_bucket_code = 'late'") }} as executed_late_count,
+        {{ count_if("execution_bucket_code = 'overdue'") }} as overdue_count,
+        {{ count_if("execution_bucket_code = 'not_due'") }} as not_due_count,
+        {{ count_if("execution_bucket_code = 'removed'") }} as removed_count,
+        {{ count_if('is_extended') }} as extended_count,
+        avg(case when execution_bucket_code in ('late', 'overdue') then days_late end) as days_late_mean
+    from decisions
+    group by
+        month_start,
+        organisation_key,
+        sector_code
+
+),
+
+final as (
+
+    select
+        -- keys
+        aggregated.month_start,
+        cast(aggregated.organisation_key as text) as organisation_key,
+        cast(organisations.organisation_name as text) as organisation_name,
+        cast(organisations.organisation_kind as text) as organisation_kind,
+        cast(aggregated.sector_code as text) as sector_code,
+        cast(sectors.sector_name as text) as sector_name,
+
+        -- measures
+        cast(aggregated.decisions_count as integer) as decisions_count,
+        cast(aggregated.executed_on_time_count as integer) as executed_on_time_count,
+        cast(aggregated.executed_late_count as integer) as executed_late_count,
+        cast(aggregated.overdue_count as integer) as overdue_count,
+        cast(aggregated.not_due_count as integer) as not_due_count,
+        cast(aggregated.removed_count as integer) as removed_count,
+        cast(aggregated.extended_count as integer) as extended_count,
+        {{ share(
+            'aggregated.executed_on_time_count',
+            'aggregated.executed_on_time_count + aggregated.executed_late_count + aggregated.overdue_count'
+        ) }} as share_executed_on_time,
+        {{ share(
+            'aggregated.overdue_count',
+            'aggregated.executed_on_time_count + aggregated.executed_late_count + aggregated.overdue_count'
+        ) }} as share_overdue,
+        round(cast(aggregated.days_late_mean as numeric), 2) as days_late_mean
+
+    from aggregated
+    left join organisations
+        on aggregated.organisation_key = organisations.organisation_key
+    left join sectors
+        on aggregated.sector_code = sectors.sector_code
+
+)
+
+select * from final
