@@ -62,8 +62,9 @@ def ensure_manifest() -> Path:
 class CurDbtTranslator(DagsterDbtTranslator):
     """Keys and groups derived from the dbt graph, never from a list of model names.
 
-    - sources → ``raw/<table>``: the keys of the ingestion assets, so lineage runs from the landing
-      files through the raw tables into dbt;
+    - sources → ``<schema>/<table>``: for ``raw`` the keys of the ingestion assets, so lineage runs
+      from the landing files through the raw tables into dbt (``quality/certifications`` is written by
+      the Great Expectations checks);
     - models → ``<layer>/<name>`` and group ``<layer>`` (the first folder under ``models/``:
       staging, intermediate, marts);
     - seeds → group ``reference``; snapshots → group ``snapshots``.
@@ -72,7 +73,8 @@ class CurDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         kind = dbt_resource_props["resource_type"]
         if kind == "source":
-            return dg.AssetKey([RAW_SCHEMA, dbt_resource_props["name"]])
+            schema = dbt_resource_props.get("schema") or RAW_SCHEMA
+            return dg.AssetKey([schema, dbt_resource_props["name"]])
         return dg.AssetKey([self.get_group_name(dbt_resource_props) or "dbt", dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -82,7 +84,7 @@ class CurDbtTranslator(DagsterDbtTranslator):
         if kind == "snapshot":
             return "snapshots"
         if kind == "source":
-            return "ingestion"
+            return "ingestion" if dbt_resource_props.get("schema", RAW_SCHEMA) == RAW_SCHEMA else "quality"
         fqn = dbt_resource_props.get("fqn") or []
         return fqn[1] if len(fqn) > 2 else "dbt"
 

@@ -6,9 +6,10 @@ What persists, and where:
   so there is no GX project folder to keep in step with the code and no JSON suite to hand-edit;
 * the connection string is only held in memory (GX never writes it to a ``great_expectations.yml``);
 * the Data Docs HTML is written to a folder (``$CUR_GX_DOCS_DIR``, default
-  ``$CUR_STATE_DIR/gx/data_docs``): the human-readable report of the latest run;
-* the validation record itself belongs in the warehouse: :func:`expectations.runner.validate`
-  returns structured results that a later step writes to a ``certification`` table.
+  ``$CUR_STATE_DIR/gx/data_docs``); the validation results behind it are kept as JSON next to it
+  (``<docs dir>/../validation_results``), so the index lists every run, not only the latest;
+* the certification record belongs in the warehouse: :mod:`expectations.certification` writes the
+  structured results to ``quality.certifications``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from ingestion.config import get_settings
 DATASOURCE_NAME = "warehouse"
 SITE_NAME = "cur_data_docs"
 DOCS_DIR_ENV = "CUR_GX_DOCS_DIR"
+RESULTS_STORE = "cur_validation_results"
+RESULTS_DIR_NAME = "validation_results"
 
 
 def sqlalchemy_url(dsn: str) -> str:
@@ -109,4 +112,15 @@ def build_context(dsn: str, docs_dir: Path | None = None) -> WarehouseContext:
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         },
     )
+    # Validation results on disk (an ephemeral context keeps them in memory): every run's results
+    # stay listed in the Data Docs index, whichever suites a later run validates.
+    results = docs.parent / RESULTS_DIR_NAME
+    context.add_store(
+        RESULTS_STORE,
+        {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(results)},
+        },
+    )
+    context.validation_results_store_name = RESULTS_STORE
     return WarehouseContext(context, sqlalchemy_url(dsn), docs)

@@ -64,9 +64,15 @@ def _validation_definition(wc: WarehouseContext, spec: SuiteSpec) -> gx.Validati
 
 
 def validate(
-    dsn: str, suite_names: Iterable[str] | None = None, *, docs_dir: Path | None = None
+    dsn: str,
+    suite_names: Iterable[str] | None = None,
+    *,
+    docs_dir: Path | None = None,
+    run_name: str = "cur",
 ) -> list[SuiteResult]:
     """Validate the warehouse (``dsn``: a psycopg DSN) against the suites; Data Docs go to ``docs_dir``.
+
+    ``run_name`` names the run in the Data Docs (the Dagster run id when Dagster runs it).
 
     Every suite is in the result, in registry order; a suite whose table is missing fails with
     ``error`` set instead of aborting the run.
@@ -90,7 +96,7 @@ def validate(
             )
         )
         started = time.perf_counter()
-        outcome = checkpoint.run(run_id=RunIdentifier(run_name="cur", run_time=run_time))
+        outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_name, run_time=run_time))
         seconds = time.perf_counter() - started
         by_suite = {r.suite_name: r for r in outcome.run_results.values()}
         for spec in runnable:

@@ -299,6 +299,32 @@ create index if not exists quarantine__batch_idx on raw.quarantine (batch_id);
 """
 
 
+# ---- quality: the certification record ---------------------------------------------------------
+
+QUALITY_SCHEMA = "quality"
+
+# One row per mart per validation run, written by ``expectations.certification`` (never by dbt). It
+# lives here so that it exists before dbt runs (``marts.kpi_certification_status`` reads it).
+QUALITY_DDL = """
+create schema if not exists quality;
+
+create table if not exists quality.certifications (
+    validation_id bigserial primary key,
+    run_id text not null,
+    mart text not null,
+    suite text not null,
+    passed boolean not null,
+    validated_at timestamptz not null default clock_timestamp(),
+    evaluated integer not null default 0,
+    failed integer not null default 0,
+    failed_expectations jsonb not null default '[]'::jsonb,
+    data_as_of timestamptz
+);
+create index if not exists certifications__latest_idx
+    on quality.certifications (mart, validated_at desc, validation_id desc);
+"""
+
+
 def raw_ddl() -> str:
-    """The full DDL of the raw schema: control tables first, then every raw table."""
-    return CONTROL_DDL + "\n".join(t.ddl() for t in TABLES.values())
+    """The DDL the loader ensures: raw control tables, every raw table, then the ``quality`` schema."""
+    return CONTROL_DDL + "\n".join(t.ddl() for t in TABLES.values()) + QUALITY_DDL

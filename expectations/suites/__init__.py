@@ -1,13 +1,11 @@
-"""Every suite, by name (``schema.table``).
-
-A new layer's suites are added here, e.g. ``*MART_SUITES`` next to ``*RAW_SUITES``.
-"""
+"""Every suite, by name (``schema.table``): the raw layer's, then the marts'."""
 
 from __future__ import annotations
 
 from expectations.spec import SuiteSpec
+from expectations.suites.marts import DATA_AS_OF, MART_SUITES, MARTS_SCHEMA
 from expectations.suites.raw import RAW_SUITES
 
-SUITES: dict[str, SuiteSpec] = {s.name: s for s in (*RAW_SUITES,)}
+SUITES: dict[str, SuiteSpec] = {s.name: s for s in (*RAW_SUITES, *MART_SUITES)}
 
-__all__ = ["RAW_SUITES", "SUITES", "SuiteSpec"]
+__all__ = ["DATA_AS_OF", "MARTS_SCHEMA", "MART_SUITES", "RAW_SUITES", "SUITES", "SuiteSpec"]

@@ -1,0 +1,584 @@
+"""Suites of the marts that feed certified dashboards: the facts and the KPI marts.
+
+Each suite checks, on the mart's own rows: the grain (unique keys), not-null keys, shares within
+0..1, counts that cannot be negative or exceed their denominator, no orphan keys (every key is in
+its dimension), and **reconciliation** with the layer below:
+
+* facts with raw, as staging deduplicates it. Raw tables hold only loaded rows: a quarantined row
+  never reaches them, and the raw suites check per batch that rows in the table = ``rows_loaded`` =
+  ``rows_read - rows_quarantined``. So "raw minus quarantine" is the raw table itself, and:
+
+  - ``fct_appeals``: rows per source = distinct ``appeal_id`` in ``raw.pos_appeals`` (ПОС) and
+    distinct ``incident_id`` in ``raw.im_incidents`` (Инцидент Менеджмент): staging keeps the latest
+    export of each appeal;
+  - ``fct_decisions``: rows = distinct (поручение, executor) of ``raw.delo_reply`` in its latest
+    export whose поручение is in the latest ``raw.delo_resolution`` export;
+  - ``fct_indicator_values``: rows = distinct (trimmed code, period type, period start) in
+    ``raw.indicator_values``: the latest submission of each indicator and period counts;
+
+* KPI marts with the facts: e.g. ``sum(appeals_count)`` of ``kpi_appeals`` per source = rows of
+  ``fct_appeals``.
+
+The KPI marts' columns are those of ``/work/coord/INTERFACE.md`` (the agreed interface). A check
+whose formula that interface leaves open is a ``warning`` (reported, not blocking certification).
+
+``DATA_AS_OF`` gives, per mart, the SQL of the latest business time its data describes: the
+certification record and the dashboards show it.
+"""
+
+from __future__ import annotations
+
+from expectations.spec import (
+    Check,
+    SuiteSpec,
+    between,
+    in_set,
+    no_rows,
+    non_negative,
+    not_null,
+    unique_within,
+)
+from ingestion.sources import SOURCES
+
+MARTS_SCHEMA = "marts"
+
+# The checks' names, for results and tests.
+RECONCILES_WITH_RAW = "rows reconcile with raw (loaded, not quarantined)"
+RECONCILES_WITH_FACTS = "totals reconcile with the facts"
+
+
+def no_orphans(column: str, dim: str, key: str | None = None) -> Check:
+    """Every non-null ``column`` value is a key of ``marts.<dim>`` (``key``, default the same name)."""
+    key = key or column
+    return no_rows(
+        f"no orphan {column}",
+        f"select t.{column}, count(*) as n from {{batch}} t left join {MARTS_SCHEMA}.{dim} d"
+        f" on d.{key} = t.{column} where t.{column} is not null and d.{key} is null group by t.{column}",
+    )
+
+
+def not_above(part: str, whole: str, severity: str = "critical") -> Check:
+    """``part`` <= ``whole`` on every row where both are set (a count within its denominator)."""
+    return no_rows(
+        f"{part} <= {whole}",
+        f"select {part}, {whole} from {{batch}} where {part} > {whole}",
+        severity,  # type: ignore[arg-type]
+    )
+
+
+def shares(*columns: str) -> tuple[Check, ...]:
+    return tuple(between(c, 0, 1) for c in columns)
+
+
+def totals_match(name: str, mine: str, theirs: str, severity: str = "critical") -> Check:
+    """Two aggregate queries, each giving ``k`` (a key) and ``total``, agree on every key.
+
+    ``mine`` reads the validated table as ``{batch} t``; ``theirs`` reads other tables. Returned: the
+    keys whose totals differ (a key missing on one side counts as a difference).
+    """
+    return no_rows(
+        name,
+        "select coalesce(m.k, o.k) as k, m.total as in_mart, o.total as expected"
+        f" from ({mine}) m full join ({theirs}) o on o.k = m.k"
+        " where m.total is distinct from o.total",
+        severity,  # type: ignore[arg-type]
+    )
+
+
+# ---- facts ----------------------------------------------------------------------------------------
+
+_RAW_APPEALS = (
+    "select 'pos' as k, count(distinct appeal_id) as total from raw.pos_appeals"
+    " having count(*) > 0"
+    " union all select 'im', count(distinct incident_id) from raw.im_incidents having count(*) > 0"
+)
+
+FCT_APPEALS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "fct_appeals",
+    (
+        unique_within("appeal_source", "source_appeal_id"),
+        *not_null(
+            "appeal_source",
+            "source_appeal_id",
+            "channel_key",
+            "topic_key",
+            "sector_code",
+            "municipality_key",
+            "organisation_key",
+            "created_date",
+            "created_at",
+            "deadline_at",
+            "is_open",
+            "is_repeat",
+        ),
+        in_set("appeal_source", ("pos", "im")),
+        in_set("moderation_outcome", ("accepted", "declined", "pending")),
+        between("rating", 1, 5),
+        *non_negative("response_minutes_calendar", "response_minutes_working"),
+        no_rows(
+            "first_response_at >= created_at",
+            "select appeal_source, source_appeal_id, created_at, first_response_at from {batch}"
+            " where first_response_at < created_at",
+        ),
+        no_rows(
+            "an overdue appeal is open",
+            "select appeal_source, source_appeal_id from {batch} where is_overdue_open and not is_open",
+        ),
+        no_orphans("channel_key", "dim_channel"),
+        no_orphans("topic_key", "dim_topic"),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("municipality_key", "dim_municipality"),
+        no_orphans("organisation_key", "dim_organisation"),
+        totals_match(
+            RECONCILES_WITH_RAW,
+            "select appeal_source as k, count(*) as total from {batch} t group by appeal_source",
+            _RAW_APPEALS,
+        ),
+    ),
+    "Appeal facts: one row per ПОС appeal or Инцидент Менеджмент incident.",
+)
+
+_RAW_DECISIONS = (
+    "select 'all' as k, count(*) as total from (select distinct r.isn_resolution, r.isn_reply"
+    " from raw.delo_reply r join raw.delo_resolution s on s.isn_resolution = r.isn_resolution"
+    " where r.exported_at = (select max(exported_at) from raw.delo_reply)"
+    " and s.exported_at = (select max(exported_at) from raw.delo_resolution)) x having count(*) > 0"
+)
+
+FCT_DECISIONS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "fct_decisions",
+    (
+        unique_within("resolution_id", "reply_id"),
+        *not_null(
+            "resolution_id",
+            "reply_id",
+            "organisation_key",
+            "sector_code",
+            "municipality_key",
+            "execution_bucket_code",
+            "exported_at",
+        ),
+        in_set("execution_bucket_code", ("on_time", "late", "overdue", "not_due", "removed")),
+        *non_negative("number_of_extensions", "days_late"),
+        no_rows(
+            "an extended decision has extensions",
+            "select resolution_id, reply_id from {batch} where is_extended <> (number_of_extensions > 0)",
+        ),
+        no_rows(
+            "late and overdue decisions have days_late",
+            "select resolution_id, reply_id, execution_bucket_code, days_late from {batch}"
+            " where execution_bucket_code in ('late', 'overdue') and days_late is null",
+        ),
+        no_orphans("organisation_key", "dim_organisation"),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("municipality_key", "dim_municipality"),
+        totals_match(
+            RECONCILES_WITH_RAW,
+            "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
+            _RAW_DECISIONS,
+        ),
+    ),
+    "Decision facts: one row per «Дело» поручение × executor in the latest export.",
+)
+
+FCT_INDICATOR_VALUES_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "fct_indicator_values",
+    (
+        unique_within("indicator_code", "period_type", "period_start"),
+        *not_null("indicator_code", "period_type", "period_start", "programme_key", "sector_code"),
+        in_set("period_type", ("month", "quarter", "year")),
+        in_set("direction", ("increase", "decrease")),
+        between("achievement_degree", 0, 1),
+        non_negative("superseded_submissions")[0],
+        no_orphans("indicator_code", "dim_indicator"),
+        no_orphans("programme_key", "dim_programme"),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("organisation_key", "dim_organisation"),
+        totals_match(
+            RECONCILES_WITH_RAW,
+            "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
+            "select 'all' as k, count(*) as total from (select distinct trim(indicator_code),"
+            " period_type, period_start from raw.indicator_values) x having count(*) > 0",
+        ),
+    ),
+    "Indicator values that count: the latest submission per indicator × period.",
+)
+
+
+# ---- KPI marts (columns per the agreed interface) ---------------------------------------------------
+
+_APPEAL_COUNTS = (
+    "answered_count",
+    "answered_on_time_count",
+    "answered_on_time_work_count",
+    "rated_count",
+    "repeat_count",
+    "moderated_count",
+    "rejected_count",
+    "open_overdue_count",
+)
+_FACT_APPEALS_PER_SOURCE = (
+    "select appeal_source as k, count(*) as total from marts.fct_appeals group by appeal_source"
+)
+
+
+def _appeal_count_checks() -> tuple[Check, ...]:
+    return (
+        *non_negative("appeals_count", *_APPEAL_COUNTS, "rated_4_5_count"),
+        *(not_above(c, "appeals_count") for c in _APPEAL_COUNTS),
+        not_above("rated_4_5_count", "rated_count"),
+    )
+
+
+KPI_APPEALS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_appeals",
+    (
+        unique_within(
+            "month_start",
+            "appeal_source",
+            "sector_code",
+            "municipality_key",
+            "organisation_key",
+            "channel_key",
+            "topic_key",
+        ),
+        *not_null(
+            "month_start",
+            "appeal_source",
+            "sector_code",
+            "sector_name",
+            "municipality_key",
+            "organisation_key",
+            "channel_key",
+            "topic_key",
+            "appeals_count",
+        ),
+        in_set("appeal_source", ("pos", "im")),
+        *shares(
+            "share_answered_on_time",
+            "share_answered_on_time_work",
+            "share_rated_4_5",
+            "rating_target_share",
+            "share_repeat",
+            "share_rejected",
+        ),
+        *_appeal_count_checks(),
+        *non_negative(
+            "first_response_hours_sum",
+            "first_response_hours_mean",
+            "first_response_hours_median",
+            "first_response_work_hours_sum",
+            "first_response_work_hours_mean",
+            "first_response_work_hours_median",
+        ),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("municipality_key", "dim_municipality"),
+        no_orphans("organisation_key", "dim_organisation"),
+        no_orphans("channel_key", "dim_channel"),
+        no_orphans("topic_key", "dim_topic"),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, sum(appeals_count) as total from {batch} t group by appeal_source",
+            _FACT_APPEALS_PER_SOURCE,
+        ),
+        totals_match(
+            "repeat_count reconciles with the facts",
+            "select appeal_source as k, sum(repeat_count) as total from {batch} t group by appeal_source",
+            "select appeal_source as k, count(*) filter (where is_repeat) as total from marts.fct_appeals"
+            " group by appeal_source",
+            "warning",
+        ),
+    ),
+    "Appeal KPIs by month, source, sector, municipality, organisation, channel and topic.",
+)
+
+KPI_APPEALS_HEADLINE_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_appeals_headline",
+    (
+        unique_within("month_start", "appeal_source"),
+        *not_null("month_start", "appeal_source", "appeals_count"),
+        in_set("appeal_source", ("pos", "im")),
+        *shares(
+            "share_answered_on_time",
+            "on_time_target_share",
+            "share_rated_4_5",
+            "rating_target_share",
+            "share_repeat",
+            "share_rejected",
+        ),
+        *non_negative(
+            "appeals_count",
+            "answered_count",
+            "answered_on_time_count",
+            "rated_count",
+            "rated_4_5_count",
+            "repeat_count",
+            "rejected_count",
+            "moderated_count",
+            "open_overdue_count",
+            "first_response_hours_median",
+            "first_response_work_hours_median",
+        ),
+        *(
+            not_above(c, "appeals_count")
+            for c in ("answered_count", "answered_on_time_count", "rated_count", "repeat_count")
+        ),
+        not_above("rated_4_5_count", "rated_count"),
+        no_rows(
+            "meets_rating_target agrees with the shares",
+            "select month_start, appeal_source, share_rated_4_5, rating_target_share, meets_rating_target"
+            " from {batch} where meets_rating_target is distinct from"
+            " (share_rated_4_5 >= rating_target_share) and share_rated_4_5 is not null",
+            "warning",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, sum(appeals_count) as total from {batch} t group by appeal_source",
+            _FACT_APPEALS_PER_SOURCE,
+        ),
+        totals_match(
+            "months reconcile with kpi_appeals",
+            "select month_start || '/' || appeal_source as k, appeals_count as total from {batch} t",
+            "select month_start || '/' || appeal_source as k, sum(appeals_count) as total"
+            " from marts.kpi_appeals group by month_start, appeal_source",
+        ),
+    ),
+    "Headline appeal KPIs for the whole region by month and source.",
+)
+
+KPI_AUTHORITY_RATING_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_authority_rating",
+    (
+        unique_within("month_start", "organisation_key"),
+        *not_null("month_start", "organisation_key", "organisation_name", "composite_score", "rank_in_kind"),
+        *shares("share_answered_on_time", "share_rated_4_5", "share_decisions_on_time"),
+        between("composite_score", 0, 100),
+        between("rank_in_kind", 1, None),
+        *non_negative("appeals_count", "decisions_due_count", "open_overdue_count"),
+        no_orphans("organisation_key", "dim_organisation"),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("municipality_key", "dim_municipality"),
+        totals_match(
+            "appeals_count reconciles with kpi_appeals",
+            "select month_start || '/' || organisation_key as k, appeals_count as total from {batch} t"
+            " where appeals_count > 0",
+            "select month_start || '/' || organisation_key as k, sum(appeals_count) as total"
+            " from marts.kpi_appeals where organisation_key in (select organisation_key from"
+            " marts.kpi_authority_rating) group by month_start, organisation_key"
+            " having sum(appeals_count) > 0",
+            "warning",
+        ),
+    ),
+    "Rating of the region's bodies by month: component scores, composite 0–100 and rank.",
+)
+
+_BUCKETS = (
+    "executed_on_time_count",
+    "executed_late_count",
+    "overdue_count",
+    "not_due_count",
+    "removed_count",
+)
+
+KPI_DECISION_DISCIPLINE_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_decision_discipline",
+    (
+        unique_within("month_start", "organisation_key"),
+        *not_null("organisation_key", "decisions_count"),
+        *non_negative("decisions_count", *_BUCKETS, "extended_count", "days_late_mean"),
+        not_above("extended_count", "decisions_count"),
+        *shares("share_executed_on_time", "share_overdue"),
+        no_rows(
+            "buckets add up to decisions_count",
+            f"select month_start, organisation_key, decisions_count from {{batch}}"
+            f" where {' + '.join(_BUCKETS)} <> decisions_count",
+        ),
+        no_orphans("organisation_key", "dim_organisation"),
+        no_orphans("sector_code", "dim_sector"),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select 'all' as k, sum(decisions_count) as total from {batch} t having count(*) > 0",
+            "select 'all' as k, count(*) as total from marts.fct_decisions having count(*) > 0",
+        ),
+    ),
+    "Execution discipline of decisions by month of the current deadline and executor.",
+)
+
+KPI_PROGRAMME_ACHIEVEMENT_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_programme_achievement",
+    (
+        unique_within("year", "ministry", "programme_key"),
+        *not_null("year", "programme_key", "indicators_count"),
+        *non_negative(
+            "indicators_count",
+            "band_high_count",
+            "band_medium_count",
+            "band_low_count",
+            "indicators_at_risk_count",
+            "forecast_degree_mean",
+        ),
+        between("achievement_degree_mean", 0, 1),
+        not_above("band_high_count + band_medium_count + band_low_count", "indicators_count"),
+        not_above("indicators_at_risk_count", "indicators_count"),
+        no_orphans("programme_key", "dim_programme"),
+        no_orphans("sector_code", "dim_sector"),
+        totals_match(
+            "programmes reconcile with the facts",
+            "select year || '/' || programme_key as k, 1 as total from {batch} t"
+            " group by year, programme_key",
+            "select extract(year from period_start)::int || '/' || programme_key as k, 1 as total"
+            " from marts.fct_indicator_values group by 1",
+            "warning",
+        ),
+    ),
+    "Achievement of state programmes by year, ministry and programme.",
+)
+
+KPI_INDICATOR_PROGRESS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_indicator_progress",
+    (
+        unique_within("indicator_code", "period_type", "period_start"),
+        *not_null("indicator_code", "indicator_name", "period_start", "year"),
+        between("achievement_degree", 0, 1),
+        non_negative("forecast_degree")[0],
+        no_rows(
+            "period_end >= period_start",
+            "select indicator_code, period_start, period_end from {batch} where period_end < period_start",
+        ),
+        no_orphans("indicator_code", "dim_indicator"),
+        no_orphans("programme_key", "dim_programme"),
+        no_orphans("sector_code", "dim_sector"),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
+            "select 'all' as k, count(*) as total from marts.fct_indicator_values having count(*) > 0",
+        ),
+    ),
+    "Indicator values by period (latest submission) with achievement and forecast.",
+)
+
+KPI_CONFLICT_SIGNALS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_conflict_signals",
+    (
+        unique_within("week_start", "sector_code", "municipality_key"),
+        *not_null("week_start", "sector_code", "municipality_key", "appeals_count", "is_spike"),
+        *non_negative("appeals_count", "baseline_mean", "baseline_stddev"),
+        no_rows(
+            "week_start is a Monday",
+            "select distinct week_start from {batch} where extract(isodow from week_start) <> 1",
+        ),
+        no_rows(
+            "a spike is above its baseline",
+            "select week_start, sector_code, municipality_key, z_score from {batch}"
+            " where is_spike and (z_score is null or z_score <= 0 or appeals_count <= baseline_mean)",
+        ),
+        no_orphans("sector_code", "dim_sector"),
+        no_orphans("municipality_key", "dim_municipality"),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select 'all' as k, sum(appeals_count) as total from {batch} t having count(*) > 0",
+            "select 'all' as k, count(*) as total from marts.fct_appeals having count(*) > 0",
+            "warning",
+        ),
+    ),
+    "Weekly appeal counts by sector and municipality against their baseline: conflict signals.",
+)
+
+KPI_SOURCE_LOADS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_source_loads",
+    (
+        unique_within("batch_id"),
+        *not_null("batch_id", "source", "source_name", "file_name", "status", "started_at"),
+        in_set("source", SOURCES),
+        in_set("status", ("loading", "loaded", "failed", "rejected")),
+        *non_negative("rows_read", "rows_loaded", "rows_quarantined"),
+        between("share_quarantined", 0, 1),
+        no_rows(
+            "rows_read = rows_loaded + rows_quarantined",
+            "select batch_id, rows_read, rows_loaded, rows_quarantined from {batch}"
+            " where status = 'loaded' and rows_read <> rows_loaded + rows_quarantined",
+        ),
+        totals_match(
+            "batches reconcile with raw",
+            "select status as k, count(*) as total from {batch} t group by status",
+            "select status as k, count(*) as total from raw.load_batches group by status",
+        ),
+        totals_match(
+            "quarantined rows reconcile with raw",
+            "select source as k, sum(rows_quarantined) as total from {batch} t"
+            " where status = 'loaded' group by source",
+            "select b.source as k, count(*) as total from raw.quarantine q"
+            " join raw.load_batches b on b.batch_id = q.batch_id where b.status = 'loaded' group by b.source",
+        ),
+    ),
+    "Load batches with their counts and share quarantined (data quality dashboard).",
+)
+
+KPI_DATA_FRESHNESS_SUITE = SuiteSpec(
+    MARTS_SCHEMA,
+    "kpi_data_freshness",
+    (
+        unique_within("source"),
+        *not_null("source", "source_name", "batches_count"),
+        in_set("source", SOURCES),
+        *non_negative("batches_count", "rows_loaded", "rows_quarantined"),
+        no_rows(
+            "last_loaded_at is not in the future",
+            "select source, last_loaded_at from {batch} where last_loaded_at > now() + interval '5 minutes'",
+        ),
+        totals_match(
+            "loaded rows reconcile with raw",
+            "select source as k, rows_loaded as total from {batch} t where rows_loaded > 0",
+            "select source as k, sum(rows_loaded) as total from raw.load_batches where status = 'loaded'"
+            " group by source having sum(rows_loaded) > 0",
+        ),
+    ),
+    "Freshness per source: batches, last load, the latest business date in the data.",
+)
+
+MART_SUITES: tuple[SuiteSpec, ...] = (
+    FCT_APPEALS_SUITE,
+    FCT_DECISIONS_SUITE,
+    FCT_INDICATOR_VALUES_SUITE,
+    KPI_APPEALS_SUITE,
+    KPI_APPEALS_HEADLINE_SUITE,
+    KPI_AUTHORITY_RATING_SUITE,
+    KPI_DECISION_DISCIPLINE_SUITE,
+    KPI_PROGRAMME_ACHIEVEMENT_SUITE,
+    KPI_INDICATOR_PROGRESS_SUITE,
+    KPI_CONFLICT_SIGNALS_SUITE,
+    KPI_SOURCE_LOADS_SUITE,
+    KPI_DATA_FRESHNESS_SUITE,
+)
+
+# The latest business time each mart's data describes (timestamptz SQL, run on the warehouse).
+_APPEALS_AS_OF = "select max(source_updated_at) from marts.fct_appeals"
+_DECISIONS_AS_OF = "select max(exported_at) from marts.fct_decisions"
+_INDICATORS_AS_OF = "select max(submitted_at)::timestamptz from marts.fct_indicator_values"
+_LOADS_AS_OF = "select max(finished_at) from raw.load_batches where status = 'loaded'"
+
+DATA_AS_OF: dict[str, str] = {
+    "fct_appeals": _APPEALS_AS_OF,
+    "kpi_appeals": _APPEALS_AS_OF,
+    "kpi_appeals_headline": _APPEALS_AS_OF,
+    "kpi_conflict_signals": _APPEALS_AS_OF,
+    "kpi_authority_rating": f"select greatest(({_APPEALS_AS_OF}), ({_DECISIONS_AS_OF}))",
+    "fct_decisions": _DECISIONS_AS_OF,
+    "kpi_decision_discipline": _DECISIONS_AS_OF,
+    "fct_indicator_values": _INDICATORS_AS_OF,
+    "kpi_programme_achievement": _INDICATORS_AS_OF,
+    "kpi_indicator_progress": _INDICATORS_AS_OF,
+    "kpi_source_loads": _LOADS_AS_OF,
+    "kpi_data_freshness": _LOADS_AS_OF,
+}
