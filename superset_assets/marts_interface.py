@@ -64,7 +64,8 @@ INTERFACE_COLUMNS: dict[str, tuple[str, ...]] = {
         "rows_quarantined",
     ),
     "kpi_certification_status": (
-        "mart", "suite", "is_certified", "validated_at", "failed_expectations", "data_as_of", "run_id",
+        "mart", "suite", "is_certified", "certification_label", "validated_at", "failed_expectations",
+        "data_as_of", "run_id",
     ),
 }  # fmt: skip
 
@@ -193,6 +194,7 @@ LABELS: dict[str, str] = {
     "mart": "Витрина",
     "suite": "Набор проверок",
     "is_certified": "Сертифицировано",
+    "certification_label": "Сертификация",
     "validated_at": "Проверено",
     "failed_expectations": "Непройденные проверки",
     "run_id": "Запуск проверки",

@@ -196,10 +196,6 @@ DATASETS: tuple[Dataset, ...] = (
             Metric("marts", "Витрин", "COUNT(*)", ",d"),
             Metric("certified", "Сертифицировано", "COUNT(*) FILTER (WHERE is_certified)", ",d"),
         ),
-        calculated=(
-            Calculated("certified_label", "Статус",
-                       "CASE WHEN is_certified THEN 'сертифицировано' ELSE 'не сертифицировано' END"),
-        ),
         sector_column=None,
     ),
 )
@@ -220,32 +216,6 @@ class Chart:
     width: int = 4
     height: int = 50
     description: str | None = None
-
-    def columns_used(self) -> set[str]:
-        """Dataset columns the chart names (grouping, filters, axes): checked by the validator."""
-        used: set[str] = set()
-        p = self.params
-        for key in ("groupby", "all_columns", "columns"):
-            used.update(c for c in p.get(key, []) if isinstance(c, str))
-        for key in ("x_axis", "granularity_sqla", "series"):
-            if isinstance(p.get(key), str):
-                used.add(p[key])
-        for f in p.get("adhoc_filters", []):
-            if f.get("expressionType") == "SIMPLE":
-                used.add(f["subject"])
-        for entry in p.get("order_by_cols", []):
-            used.add(entry.split('"')[1])
-        return used
-
-    def metrics_used(self) -> set[str]:
-        p = self.params
-        names = list(p.get("metrics", [])) + [p[k] for k in ("metric", "timeseries_limit_metric",
-                                                              "x_axis_sort") if p.get(k)]
-        return {m for m in names if isinstance(m, str)} & _metric_names(self.mart)  # fmt: skip
-
-
-def _metric_names(mart: str) -> set[str]:
-    return {m.name for m in DATASET_BY_MART[mart].metrics}
 
 
 def time_filter(column: str) -> dict[str, Any]:
@@ -385,7 +355,7 @@ def status_chart(key: str, marts: list[str]) -> Chart:
         key,
         "Статус данных: дата актуальности и сертификация",
         "kpi_certification_status",
-        ["mart", "certified_label", "data_as_of", "validated_at", "suite", "failed_expectations"],
+        ["mart", "certification_label", "data_as_of", "validated_at", "suite", "failed_expectations"],
         "mart",
         where=[is_in("mart", marts)],
         ascending=True,
@@ -646,7 +616,7 @@ QUALITY = Dashboard(
                  ["source_name", "last_loaded_at", "data_as_of", "batches_count", "rows_loaded",
                   "rows_quarantined"], "source_name", ascending=True, width=6),
             rows("dq_certification", "Проверки витрин (Great Expectations)", "kpi_certification_status",
-                 ["mart", "certified_label", "suite", "validated_at", "data_as_of",
+                 ["mart", "certification_label", "suite", "validated_at", "data_as_of",
                   "failed_expectations"], "mart", ascending=True, width=6),
         ),
         (
