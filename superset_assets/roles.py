@@ -90,7 +90,6 @@ def leadership_permissions(gamma: list[dict[str, Any]], alpha: list[dict[str, An
     # Chart data on the dashboards needs read access to the charts and the data itself.
     needed = {
         ("can_read", "Chart"),
-        ("can_read", "Dataset"),
         ("all_datasource_access", "all_datasource_access"),
     }
     keep |= {p["id"] for p in gamma + alpha if (p["permission_name"], p["view_menu_name"]) in needed}

@@ -332,7 +332,7 @@ def table(key: str, title: str, mart: str, groupby: list[str], metrics: list[str
 
 def rows(key: str, title: str, mart: str, columns: list[str], order_by: str, *,
          where: list[dict[str, Any]] | None = None, width: int = 12, ascending: bool = False,
-         limit: int = 1000) -> Chart:  # fmt: skip
+         limit: int = 1000, time_format: str = "%d.%m.%Y %H:%M") -> Chart:  # fmt: skip
     """A table of the mart's rows as they are."""
     return Chart(key, title, mart, "table", {
         "query_mode": "raw",
@@ -345,7 +345,7 @@ def rows(key: str, title: str, mart: str, columns: list[str], order_by: str, *,
         "row_limit": limit,
         "server_page_length": 10,
         "include_search": True,
-        "table_timestamp_format": "%d.%m.%Y %H:%M",
+        "table_timestamp_format": time_format,
     }, width=width, height=60)  # fmt: skip
 
 
@@ -425,8 +425,8 @@ LEADERSHIP = Dashboard(
         (
             ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок", "kpi_appeals",
                     "municipality_name", ["share_on_time"], ".0%", ascending=True),
-            ranking("lead_authority_rank", "Органы власти: интегральный балл",
-                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f"),
+            ranking("lead_authority_rank", "Органы власти: интегральный балл (20 лучших)",
+                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20),
         ),
         (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating"]),),
     ),
@@ -571,16 +571,19 @@ PROGRAMMES = Dashboard(
         (
             ranking("prog_bands", "Программы: показатели по степени достижения",
                     "kpi_programme_achievement", "programme_name",
-                    ["band_high", "band_medium", "band_low"], ",d", stack=True),
+                    ["band_high", "band_medium", "band_low"], ",d", stack=True, width=12),
+        ),
+        (
             table("prog_table", "Программы: достижение и прогноз", "kpi_programme_achievement",
                   ["year", "ministry", "programme_name"],
-                  ["indicators", "achievement_degree", "forecast_degree", "at_risk"], width=6),
+                  ["indicators", "achievement_degree", "forecast_degree", "at_risk"]),
         ),
         (
             rows("prog_plan_fact", "Показатели: план, факт, прогноз", "kpi_indicator_progress",
                  ["indicator_name", "programme_name", "okei_name", "period_start", "period_end",
                   "plan_value", "fact_value", "forecast_value", "achievement_degree",
-                  "achievement_band", "forecast_degree"], "achievement_degree", ascending=True),
+                  "achievement_band", "forecast_degree"], "achievement_degree", ascending=True,
+                 time_format="%d.%m.%Y"),
         ),
         (
             trend("prog_degree_trend", "Средняя степень достижения по периодам", "kpi_indicator_progress",
