@@ -257,6 +257,24 @@ def sync_certification(
 # --- the whole step ------------------------------------------------------------------------------
 
 
+def export_dashboards(client: SupersetClient) -> dict[str, str]:
+    """Superset's own export of the bundle's dashboards (with their charts, datasets, database):
+    path inside the zip (without the top folder) -> text; ``metadata.yaml`` (a timestamp) left out."""
+    slugs = {board.slug for board in spec.DASHBOARDS}
+    ids = ",".join(str(d["id"]) for d in client.list("dashboard") if d.get("slug") in slugs)
+    response = client.session.get(
+        f"{client.base_url}/api/v1/dashboard/export/", params={"q": f"!({ids})"}, timeout=client.timeout
+    )
+    if response.status_code != 200:
+        raise PublishError(f"export: HTTP {response.status_code} {response.text[:300]}")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return {
+            name.split("/", 1)[1]: archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if not name.endswith("metadata.yaml")
+        }
+
+
 def dashboard_urls(client: SupersetClient) -> dict[str, str]:
     slugs = {board.slug for board in spec.DASHBOARDS}
     return {

@@ -33,7 +33,7 @@ from expectations.certification import CertificationStatus, certify
 from ingestion.generate import generate
 from ingestion.load import ensure_raw_schema
 from superset_assets import db_role, launcher, roles, spec
-from superset_assets.publish import PublishSummary, SupersetClient, publish
+from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
 from tests.conftest import with_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.superset]
@@ -46,6 +46,7 @@ EXPECTED_COUNTS = {
     "chart": sum(len(b.charts()) for b in spec.DASHBOARDS),
     "dashboard": len(spec.DASHBOARDS),
 }
+EXPORTS: list[dict[str, str]] = []  # Superset's export after the first and after the second publish
 # Charts whose rows depend on the sample (a spike needs 8 weeks of baseline): may show "no results".
 MAY_BE_EMPTY = {"Всплески обращений (z-оценка выше порога)"}
 
@@ -130,7 +131,9 @@ def published(
     ro_dsn = db_role.ensure_readonly_role(warehouse, role=TEST_ROLE)
     base_url = superset_start.result()
     first = publish(ro_dsn, base_url, launcher.admin_user(), launcher.admin_password(), certification)
+    EXPORTS.append(export_dashboards(_admin(base_url)))
     second = publish(ro_dsn, base_url, launcher.admin_user(), launcher.admin_password(), certification)
+    EXPORTS.append(export_dashboards(_admin(base_url)))
     return first, second, ro_dsn
 
 
@@ -161,6 +164,10 @@ def test_reimport_updates_in_place_and_changes_nothing(published: tuple[PublishS
     assert second.datasets_changed == []  # the import itself set the certification
     assert second.roles["changed"] == []
     assert set(second.dashboards) == {b.slug for b in spec.DASHBOARDS}
+    # Superset's own export of every dashboard, chart, dataset and the database: identical
+    after_first, after_second = EXPORTS
+    assert len(after_first) == 1 + len(spec.DATASETS) + EXPECTED_COUNTS["chart"] + len(spec.DASHBOARDS)
+    assert after_first == after_second
 
 
 def test_dataset_certification_follows_the_record(
