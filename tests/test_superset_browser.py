@@ -213,7 +213,10 @@ _CHART_STATES = """() => Array.from(
   if (e.querySelector('.loading, [data-test="loading-indicator"], [aria-label="Loading"]')) {
     return [name, 'loading', ''];
   }
-  if (/Нет результатов|No results/.test(text)) return [name, 'empty', ''];
+  if (e.querySelector('[data-test="empty-state"], .ant-empty')
+      || /Не было получено данных|Нет результатов|No results were returned/.test(text)) {
+    return [name, 'empty', ''];
+  }
   const body = e.querySelector('[data-test="slice-container"]');
   if (body && body.querySelector('canvas, svg, table, .header-line')) return [name, 'ok', ''];
   return [name, 'pending', ''];
