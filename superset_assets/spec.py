@@ -289,8 +289,9 @@ def trend(key: str, title: str, mart: str, metrics: list[str], fmt: str, *,
 
 def ranking(key: str, title: str, mart: str, dimension: str, metrics: list[str], fmt: str, *,
             where: list[dict[str, Any]] | None = None, width: int = 6, limit: int = 25,
-            ascending: bool = False, stack: bool = False) -> Chart:  # fmt: skip
-    """A horizontal bar chart: ``dimension`` ordered by the first metric."""
+            stack: bool = False) -> Chart:  # fmt: skip
+    """A horizontal bar chart: the ``limit`` largest ``dimension`` values of the first metric (the
+    query orders by it, descending), the largest at the top."""
     return Chart(key, title, mart, "echarts_timeseries_bar", {
         "x_axis": dimension,
         "metrics": metrics,
@@ -298,7 +299,9 @@ def ranking(key: str, title: str, mart: str, dimension: str, metrics: list[str],
         "adhoc_filters": _filters(mart, where),
         "orientation": "horizontal",
         "x_axis_sort": metrics[0],
-        "x_axis_sort_asc": ascending,
+        "x_axis_sort_asc": True,  # horizontal bars are drawn bottom-up: ascending puts the largest on top
+        "timeseries_limit_metric": metrics[0],
+        "order_desc": True,
         "row_limit": limit,
         "y_axis_format": fmt,
         "show_legend": len(metrics) > 1,
@@ -424,7 +427,7 @@ LEADERSHIP = Dashboard(
         ),
         (
             ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок", "kpi_appeals",
-                    "municipality_name", ["share_on_time"], ".0%", ascending=True),
+                    "municipality_name", ["share_on_time"], ".0%"),
             ranking("lead_authority_rank", "Органы власти: интегральный балл (20 лучших)",
                     "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20),
         ),
