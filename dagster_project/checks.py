@@ -1,18 +1,24 @@
 """Asset checks: Great Expectations suites and source freshness.
 
 GX 1.x is called directly (``dagster-ge`` does not support it): one asset check per suite, all
-suites of a layer validated in one checkpoint run, which also builds the Data Docs.
+suites of a layer validated in one checkpoint run, which also builds the Data Docs. The raw suites
+check the raw tables; the mart suites check the marts and record their certification
+(``expectations.certification``).
 """
 
+import json
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 import dagster as dg
 
 from dagster_project.assets.ingestion import raw_asset_key
+from dagster_project.dbt_project import ensure_manifest
 from dagster_project.resources import WarehouseResource
+from expectations.lineage import project_models, upstream_suites
 from expectations.spec import SuiteSpec
-from expectations.suites import RAW_SUITES
+from expectations.suites import MART_SUITES, MARTS_SCHEMA, RAW_SUITES, SUITES
 from ingestion.sources import tables_of
 
 GX_CHECK = "gx_suite"
@@ -34,7 +40,7 @@ def build_gx_checks(name: str, suites: tuple[SuiteSpec, ...] | list[SuiteSpec]) 
 
         wanted = {key.asset_key for key in context.selected_asset_check_keys}
         selected = [s.name for s in suites if _suite_key(s) in wanted]
-        for result in validate(warehouse.get_dsn(), selected):
+        for result in validate(warehouse.get_dsn(), selected, run_name=context.run.run_id):
             failures = "\n".join(f"- {f.describe()}" for f in result.failures) or "none"
             yield dg.AssetCheckResult(
                 asset_key=dg.AssetKey(result.suite.split(".")),
@@ -53,6 +59,70 @@ def build_gx_checks(name: str, suites: tuple[SuiteSpec, ...] | list[SuiteSpec]) 
 
 
 raw_gx_checks = build_gx_checks("gx_raw_suites", RAW_SUITES)
+
+# ---- mart certification ------------------------------------------------------------------------
+
+CERTIFICATION_CHECK = "gx_certification"
+
+
+def build_certification_checks(
+    name: str, suites: Sequence[SuiteSpec], upstream: Mapping[str, Sequence[str]]
+) -> dg.AssetChecksDefinition:
+    """One asset check per mart suite, on the mart's asset (``marts/<model>``).
+
+    The check runs the selected mart suites and the suites upstream of them (one checkpoint; Data
+    Docs updated) and writes the certification record. A failure withdraws the mart's certification
+    and shows as a failed check; it is not blocking and raises nothing, so the run stays green and
+    the other marts (and anything downstream) carry on.
+    """
+    specs = [
+        dg.AssetCheckSpec(
+            CERTIFICATION_CHECK,
+            asset=_suite_key(s),
+            description=f"Certification: Great Expectations suite {s.name} and the suites upstream of it",
+            blocking=False,
+        )
+        for s in suites
+    ]
+
+    @dg.multi_asset_check(name=name, specs=specs, can_subset=True, compute_kind="great_expectations")
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Any:
+        from expectations.certification import certify
+
+        wanted = {key.asset_key for key in context.selected_asset_check_keys}
+        marts = [s.table for s in suites if _suite_key(s) in wanted]
+        statuses, results = certify(
+            warehouse.get_dsn(), context.run.run_id, marts, upstream=upstream, run_name=context.run.run_id
+        )
+        by_suite = {r.suite: r for r in results}
+        for status in statuses:
+            result = by_suite[status.suite]
+            failures = "\n".join(f"- {f}" for f in status.failed_expectations) or "none"
+            yield dg.AssetCheckResult(
+                asset_key=dg.AssetKey([MARTS_SCHEMA, status.mart]),
+                check_name=CERTIFICATION_CHECK,
+                passed=status.is_certified,
+                metadata={
+                    "certified": status.is_certified,
+                    "suite": status.suite,
+                    "upstream_suites": ", ".join(upstream.get(status.suite, ())) or "none",
+                    "evaluated": result.evaluated,
+                    "failed_expectations": dg.MetadataValue.md(failures),
+                    "validated_at": status.validated_at.isoformat(),
+                    "data_as_of": status.data_as_of.isoformat() if status.data_as_of else "",
+                },
+            )
+
+    return _check
+
+
+# Suites of the marts the dbt project builds (a suite may be ready before its mart is merged), and
+# lineage, from the manifest (re-parsed when older than the dbt project).
+_MANIFEST = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+_MART_SUITES = [s for s in MART_SUITES if s.table in project_models(MARTS_SCHEMA, _MANIFEST)]
+mart_certification_checks = build_certification_checks(
+    "gx_mart_certification", _MART_SUITES, upstream_suites(SUITES, _MANIFEST)
+)
 
 # How stale a source may be before its freshness check warns (days): monthly exports for ПОС and
 # Инцидент Менеджмент, «Дело» exports at least weekly, ministry submissions quarterly.

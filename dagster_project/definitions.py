@@ -7,7 +7,12 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.assets.transform import cur_dbt_assets
-from dagster_project.checks import freshness_checks, freshness_sensor, raw_gx_checks
+from dagster_project.checks import (
+    freshness_checks,
+    freshness_sensor,
+    mart_certification_checks,
+    raw_gx_checks,
+)
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import daily_job, daily_schedule, full_refresh_job, landing_sensor
 from dagster_project.resources import LandingResource, WarehouseResource
@@ -17,7 +22,7 @@ _settings = get_settings()
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, cur_dbt_assets],
-    asset_checks=[raw_gx_checks, *freshness_checks],
+    asset_checks=[raw_gx_checks, mart_certification_checks, *freshness_checks],
     jobs=[daily_job, full_refresh_job],
     schedules=[daily_schedule],
     sensors=[landing_sensor, freshness_sensor],

@@ -170,22 +170,29 @@ def certify(
     *,
     docs_dir: Path | None = None,
     upstream: Mapping[str, Sequence[str]] | None = None,
+    run_name: str | None = None,
 ) -> tuple[list[CertificationStatus], list[SuiteResult]]:
-    """Validate the mart suites (``marts``: names like ``kpi_appeals``; default all) and the suites
-    upstream of them in one checkpoint, record the certification of each mart, return both.
+    """Validate the mart suites (``marts``: names like ``kpi_appeals``; default: every mart suite
+    whose mart the dbt project builds) and the suites upstream of them in one checkpoint, record the
+    certification of each mart, return both.
 
     ``upstream`` defaults to the dbt graph (:func:`expectations.lineage.upstream_suites`).
     """
-    from expectations.lineage import upstream_suites
+    from expectations.lineage import project_models, upstream_suites
     from expectations.runner import validate
 
-    wanted = [f"{MARTS_SCHEMA}.{m}" for m in marts] if marts else [s.name for s in MART_SUITES]
+    if marts:
+        wanted = [f"{MARTS_SCHEMA}.{m}" for m in marts]
+    else:
+        built = project_models(MARTS_SCHEMA)
+        wanted = [s.name for s in MART_SUITES if s.table in built]
     if upstream is None:
         upstream = upstream_suites(SUITES)
     needed = set(wanted) | {u for s in wanted for u in upstream.get(s, ())}
     names = [n for n in SUITES if n in needed]  # registry order: raw first
-    results = validate(dsn, names, docs_dir=docs_dir)
-    statuses = record_certifications(dsn, run_id or f"manual-{uuid.uuid4().hex[:12]}", results, upstream)
+    run_id = run_id or f"manual-{uuid.uuid4().hex[:12]}"
+    results = validate(dsn, names, docs_dir=docs_dir, run_name=run_name or run_id)
+    statuses = record_certifications(dsn, run_id, results, upstream)
     return statuses, results
 
 

@@ -36,6 +36,21 @@ def ensure_manifest(path: Path = MANIFEST) -> Path:
     return path
 
 
+def load_manifest() -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    return result
+
+
+def project_models(schema: str, manifest: Mapping[str, Any] | None = None) -> set[str]:
+    """The names of the dbt models built into ``schema`` (e.g. the marts that exist in the project)."""
+    manifest = manifest if manifest is not None else load_manifest()
+    return {
+        n["name"]
+        for n in manifest.get("nodes", {}).values()
+        if n.get("resource_type") == "model" and n.get("schema") == schema
+    }
+
+
 def _relation(node: Mapping[str, Any]) -> str:
     """``schema.name`` of a model or source node (a source is named by its table identifier)."""
     name = node.get("identifier") or node.get("alias") or node["name"]
@@ -52,7 +67,7 @@ def upstream_suites(
     """
     known = set(suites)
     if manifest is None:
-        manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+        manifest = load_manifest()
     nodes: dict[str, Mapping[str, Any]] = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
     by_relation = {
         _relation(n): uid

@@ -3,8 +3,11 @@
 CLI::
 
     python -m expectations.runner validate [--suite NAME ...] [--docs-dir DIR] [--dsn DSN]
+    python -m expectations.runner certify [--mart NAME ...] [--run-id ID] [--docs-dir DIR] [--dsn DSN]
 
-prints one line per suite (and each failed check) and exits 1 when a suite fails.
+``validate`` prints one line per suite (and each failed check) and exits 1 when a suite fails;
+``certify`` also records the marts' certification (``quality.certifications``) and exits 1 when a
+mart is not certified.
 """
 
 from __future__ import annotations
@@ -173,6 +176,51 @@ def validate_command(
     console.print(f"Data Docs: {((docs_dir or default_docs_dir()).resolve() / 'index.html')}")
     if not all(r.success for r in results):
         sys.exit(1)
+
+
+@main.command("certify")
+@click.option(
+    "--mart", "marts", multiple=True, metavar="NAME", help="Mart to certify (repeatable); default all."
+)
+@click.option("--run-id", default=None, help="Run id to record (default manual-<hex>).")
+@click.option(
+    "--docs-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data Docs folder (default $CUR_GX_DOCS_DIR or .state/gx/data_docs).",
+)
+@click.option(
+    "--dsn", default=None, help="Warehouse DSN (default: $CUR_WAREHOUSE_DSN or the embedded server)."
+)
+def certify_command(
+    marts: tuple[str, ...], run_id: str | None, docs_dir: Path | None, dsn: str | None
+) -> None:
+    """Validate the marts (and the suites upstream of them) and record their certification."""
+    from expectations.certification import certify
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    dsn = dsn or _default_dsn()
+    statuses, results = certify(dsn, run_id, marts or None, docs_dir=docs_dir)
+    print_results(results, console)
+    table = RichTable(title="Certification")
+    for col in ("mart", "certified", "data as of", "failed expectations"):
+        table.add_column(col, overflow="fold")
+    for st in statuses:
+        verdict = "[green]certified[/]" if st.is_certified else "[red]WITHDRAWN[/]"
+        as_of = st.data_as_of.isoformat() if st.data_as_of else ""
+        table.add_row(st.mart, verdict, as_of, "\n".join(st.failed_expectations))
+    console.print(table)
+    if not all(st.is_certified for st in statuses):
+        sys.exit(1)
+
+
+def _default_dsn() -> str:
+    from ingestion.warehouse import WarehouseError, resolve_dsn
+
+    try:
+        return resolve_dsn()
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 if __name__ == "__main__":

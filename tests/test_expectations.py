@@ -14,14 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from expectations import SUITES, validate
-from expectations.suites import RAW_SUITES
-
-RAW = [s.name for s in RAW_SUITES]
 from expectations.context import sqlalchemy_url
 from expectations.runner import UnknownSuiteError, main
+from expectations.suites import RAW_SUITES
 from ingestion.load import load_landing
 from ingestion.sources import delo, im, pos
 from tests import factories as f
+
+RAW = [s.name for s in RAW_SUITES]
 
 
 def _delo_csv(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
