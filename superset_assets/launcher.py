@@ -18,6 +18,7 @@ and the logs. Settings come from the environment or the project's ``.env`` (the 
 
 =============================  ===============================================================
 ``SUPERSET_PORT``              web server port on ``SUPERSET_HOST`` (default 8088, 127.0.0.1)
+``SUPERSET_STATE_DIR``         state folder (default ``$CUR_STATE_DIR/superset``)
 ``SUPERSET_ADMIN_USER``        admin user name (default ``admin``)
 ``SUPERSET_ADMIN_PASSWORD``    admin password; unset: generated once into the state folder
 ``SUPERSET_METADATA_URI``      Superset's metadata database (default SQLite in the state folder)
@@ -84,7 +85,8 @@ def cur_state_dir() -> Path:
 
 
 def state_dir() -> Path:
-    return cur_state_dir() / "superset"
+    """``$SUPERSET_STATE_DIR`` (tests use their own), else ``$CUR_STATE_DIR/superset``."""
+    return _repo_path(os.environ.get("SUPERSET_STATE_DIR"), cur_state_dir() / "superset")
 
 
 def venv_dir() -> Path:
@@ -164,6 +166,7 @@ def superset_env() -> dict[str, str]:
         SUPERSET_CONFIG_PATH=str(CONFIG_FILE),
         SUPERSET_SECRET_KEY=secret_key(),
         SUPERSET_HOME=str(state),
+        SUPERSET_STATE_DIR=str(state),
         CUR_STATE_DIR=str(cur_state_dir()),
         PYTHONUNBUFFERED="1",
     )

@@ -32,6 +32,8 @@ def _flag(name: str, default: bool) -> bool:
 
 
 def _state_dir() -> Path:
+    if os.environ.get("SUPERSET_STATE_DIR"):
+        return Path(os.environ["SUPERSET_STATE_DIR"])
     value = os.environ.get("CUR_STATE_DIR")
     path = Path(value) if value else _REPO_ROOT / ".state"
     if not path.is_absolute():
@@ -66,6 +68,9 @@ FEATURE_FLAGS = {
     "EMBEDDED_SUPERSET": False,
     "ALERT_REPORTS": False,
     "THUMBNAILS": False,
+    # Render every chart of a dashboard at once, not only those scrolled into view: screenshots and
+    # the browser test see the whole dashboard.
+    "DASHBOARD_VIRTUALIZATION": False,
 }
 
 # --- security ------------------------------------------------------------------------------------

@@ -212,6 +212,7 @@ def test_sqlfluff_is_clean_on_the_models(server_dsn: str, template_db: str) -> N
             "lint",
             "models",
             "tests/assert_kpi_appeals_reconcile_with_fct_appeals.sql",
+            "tests/assert_kpi_authority_rating_follows_its_formula.sql",
             "--processes",
             "2",
             "--format",

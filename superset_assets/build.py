@@ -1,0 +1,351 @@
+"""Render the dashboards as code (:mod:`superset_assets.spec`) into Superset's export layout.
+
+    python -m superset_assets.build            # (re)write superset_assets/bundle/
+    python -m superset_assets.build --check    # exit 1 when the committed bundle is not current
+
+The bundle is what Superset's own export writes: ``metadata.yaml``, ``databases/``, ``datasets/<db>/``,
+``charts/``, ``dashboards/``, YAML linked by uuid. The uuids are derived from stable names (uuid5),
+so a rebuild gives the same files and a re-import updates the same objects. Dataset columns, their
+types and descriptions come from the dbt models' YAML (:mod:`superset_assets.dbt_docs`); a mart whose
+YAML is not in the checkout falls back to the agreed interface (:mod:`superset_assets.marts_interface`).
+The database's password is never in the bundle: the URI carries Superset's mask ``XXXXXXXXXX`` and
+the real one is given at import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from superset_assets import spec
+from superset_assets.dbt_docs import DbtModel, marts_models
+from superset_assets.marts_interface import INTERFACE_COLUMNS, LABELS, guess_type
+
+BUNDLE_DIR = Path(__file__).resolve().parent / "bundle"
+NAMESPACE = uuid.UUID("6f1c3f0e-5b7a-4c55-9a51-2f0c3d8e7a10")
+DATABASE_NAME = "ЦУР: витрины"
+DATABASE_FILE = "databases/cur_dwh_marts.yaml"
+DATABASE_DIR = "cur_dwh_marts"
+PASSWORD_MASK = "XXXXXXXXXX"
+# Rewritten at import from the DSN Superset is given (host, port, database); the role is fixed.
+DEFAULT_URI = f"postgresql+psycopg2://cur_superset_ro:{PASSWORD_MASK}@127.0.0.1:55432/cur_dwh"
+TIMESTAMP = "2026-01-01T00:00:00+00:00"
+
+
+def stable_uuid(kind: str, key: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}/{key}"))
+
+
+def _superset_type(data_type: str | None, column: str) -> str:
+    if not data_type:
+        return guess_type(column)
+    t = data_type.strip().lower()
+    aliases = {
+        "timestamptz": "TIMESTAMP WITH TIME ZONE",
+        "int": "INTEGER",
+        "int4": "INTEGER",
+        "int8": "BIGINT",
+        "bool": "BOOLEAN",
+        "float8": "DOUBLE PRECISION",
+    }
+    return aliases.get(t, t.upper())
+
+
+def dataset_columns(dataset: spec.Dataset, model: DbtModel | None) -> list[dict[str, Any]]:
+    if model is not None and model.columns:
+        source = [(c.name, c.data_type, c.description) for c in model.columns.values()]
+    else:
+        source = [(name, None, "") for name in INTERFACE_COLUMNS[dataset.mart]]
+    columns = []
+    for name, data_type, description in source:
+        sql_type = _superset_type(data_type, name)
+        temporal = sql_type.startswith(("DATE", "TIMESTAMP"))
+        measure = sql_type in {"INTEGER", "BIGINT", "NUMERIC", "DOUBLE PRECISION"} or sql_type.startswith(
+            "NUMERIC"
+        )
+        columns.append({
+            "column_name": name,
+            "verbose_name": LABELS.get(name),
+            "is_dttm": temporal,
+            "is_active": True,
+            "type": sql_type,
+            "advanced_data_type": None,
+            "groupby": not measure or name == "year",
+            "filterable": True,
+            "expression": None,
+            "description": description or None,
+            "python_date_format": None,
+            "extra": {},
+        })  # fmt: skip
+    for calc in dataset.calculated:
+        columns.append({
+            "column_name": calc.name,
+            "verbose_name": calc.label,
+            "is_dttm": False,
+            "is_active": True,
+            "type": calc.type,
+            "advanced_data_type": None,
+            "groupby": True,
+            "filterable": True,
+            "expression": calc.expression,
+            "description": f"Вычисляемый столбец: {calc.expression}",
+            "python_date_format": None,
+            "extra": {},
+        })  # fmt: skip
+    return columns
+
+
+def render_database() -> dict[str, Any]:
+    return {
+        "database_name": DATABASE_NAME,
+        "sqlalchemy_uri": DEFAULT_URI,
+        "cache_timeout": None,
+        "expose_in_sqllab": True,
+        "allow_run_async": False,
+        "allow_ctas": False,
+        "allow_cvas": False,
+        "allow_dml": False,
+        "allow_file_upload": False,
+        "extra": {"allows_virtual_table_explore": True, "schemas_allowed_for_file_upload": []},
+        "uuid": stable_uuid("database", "cur_dwh_marts"),
+        "version": "1.0.0",
+    }
+
+
+def render_dataset(dataset: spec.Dataset, model: DbtModel | None) -> dict[str, Any]:
+    description = dataset.label
+    if model is not None and model.description:
+        description = f"{dataset.label}. {model.description}"
+    return {
+        "table_name": dataset.mart,
+        "main_dttm_col": dataset.main_dttm_col,
+        "description": description,
+        "default_endpoint": None,
+        "offset": 0,
+        "cache_timeout": None,
+        "catalog": None,
+        "schema": "marts",
+        "sql": None,
+        "params": None,
+        "template_params": None,
+        "filter_select_enabled": True,
+        "fetch_values_predicate": None,
+        # Certification is set after the import from the certification record (publish.py).
+        "extra": {},
+        "normalize_columns": False,
+        "always_filter_main_dttm": False,
+        "uuid": stable_uuid("dataset", dataset.mart),
+        "metrics": [
+            {
+                "metric_name": m.name,
+                "verbose_name": m.label,
+                "metric_type": None,
+                "expression": m.expression,
+                "description": m.description,
+                "d3format": m.d3format,
+                "currency": None,
+                "extra": {},
+                "warning_text": None,
+            }
+            for m in dataset.metrics
+        ],
+        "columns": dataset_columns(dataset, model),
+        "version": "1.0.0",
+        "database_uuid": stable_uuid("database", "cur_dwh_marts"),
+    }
+
+
+def render_chart(chart: spec.Chart) -> dict[str, Any]:
+    return {
+        "slice_name": chart.title,
+        "description": chart.description,
+        "certified_by": None,
+        "certification_details": None,
+        "viz_type": chart.viz,
+        "params": {"viz_type": chart.viz, **chart.params},
+        "query_context": None,
+        "cache_timeout": None,
+        "uuid": stable_uuid("chart", chart.key),
+        "version": "1.0.0",
+        "dataset_uuid": stable_uuid("dataset", chart.mart),
+    }
+
+
+def _columns_of(mart: str, models: dict[str, DbtModel]) -> set[str]:
+    model = models.get(mart)
+    names = set(model.columns) if model and model.columns else set(INTERFACE_COLUMNS[mart])
+    return names | {c.name for c in spec.DATASET_BY_MART[mart].calculated}
+
+
+def render_dashboard(board: spec.Dashboard, models: dict[str, DbtModel]) -> dict[str, Any]:
+    chart_ids = {chart.key: number for number, chart in enumerate(board.charts(), start=1)}
+    position: dict[str, Any] = {
+        "DASHBOARD_VERSION_KEY": "v2",
+        "ROOT_ID": {"id": "ROOT_ID", "type": "ROOT", "children": ["GRID_ID"]},
+        "GRID_ID": {"id": "GRID_ID", "type": "GRID", "parents": ["ROOT_ID"], "children": []},
+        "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": board.title}},
+    }
+    for number, row in enumerate(board.rows, start=1):
+        row_id = f"ROW-{number}"
+        position["GRID_ID"]["children"].append(row_id)
+        position[row_id] = {
+            "id": row_id,
+            "type": "ROW",
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "children": [f"CHART-{c.key}" for c in row],
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+        }
+        for chart in row:
+            position[f"CHART-{chart.key}"] = {
+                "id": f"CHART-{chart.key}",
+                "type": "CHART",
+                "parents": ["ROOT_ID", "GRID_ID", row_id],
+                "children": [],
+                "meta": {
+                    "width": chart.width,
+                    "height": chart.height,
+                    "chartId": chart_ids[chart.key],
+                    "sliceName": chart.title,
+                    "uuid": stable_uuid("chart", chart.key),
+                },
+            }
+    filters = []
+    for flt in board.filters:
+        # A filter applies only to the charts whose dataset has its column; the status charts
+        # (certification record) are never filtered.
+        def applies(chart: spec.Chart, flt: spec.Filter = flt) -> bool:
+            if chart.mart == "kpi_certification_status":
+                return False
+            if flt.kind == "time":
+                return spec.DATASET_BY_MART[chart.mart].main_dttm_col is not None
+            return flt.column in _columns_of(chart.mart, models)
+
+        in_scope = [chart_ids[c.key] for c in board.charts() if applies(c)]
+        excluded = [chart_ids[c.key] for c in board.charts() if not applies(c)]
+        base: dict[str, Any] = {
+            "id": f"NATIVE_FILTER-{board.slug}-{flt.column}",
+            "name": flt.name,
+            "type": "NATIVE_FILTER",
+            "description": "",
+            "cascadeParentIds": [],
+            "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
+            "chartsInScope": in_scope,
+            "tabsInScope": [],
+            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+        }
+        if flt.kind == "time":
+            base.update(filterType="filter_time", targets=[{}], controlValues={})
+        else:
+            base.update(
+                filterType="filter_select",
+                targets=[{"datasetUuid": stable_uuid("dataset", flt.mart), "column": {"name": flt.column}}],
+                controlValues={
+                    "enableEmptyFilter": False,
+                    "multiSelect": True,
+                    "searchAllOptions": False,
+                    "inverseSelection": False,
+                    "defaultToFirstItem": False,
+                },
+            )
+        filters.append(base)
+    return {
+        "dashboard_title": board.title,
+        "description": board.description,
+        "css": "",
+        "slug": board.slug,
+        "certified_by": None,
+        "certification_details": None,
+        "published": True,
+        "uuid": stable_uuid("dashboard", board.slug),
+        "position": position,
+        "metadata": {
+            "color_scheme": "supersetColors",
+            "refresh_frequency": 0,
+            "expanded_slices": {},
+            "label_colors": {},
+            "shared_label_colors": [],
+            "timed_refresh_immune_slices": [],
+            "cross_filters_enabled": True,
+            "default_filters": "{}",
+            "chart_configuration": {},
+            "global_chart_configuration": {
+                "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
+                "chartsInScope": sorted(chart_ids.values()),
+            },
+            "native_filter_configuration": filters,
+            "filter_bar_orientation": "VERTICAL",
+        },
+        "version": "1.0.0",
+    }
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=120)
+
+
+def render_bundle(models: dict[str, DbtModel] | None = None) -> dict[str, str]:
+    """Every file of the bundle: relative path -> YAML text."""
+    models = marts_models() if models is None else models
+    files = {
+        "metadata.yaml": _dump({"version": "1.0.0", "type": "Dashboard", "timestamp": TIMESTAMP}),
+        DATABASE_FILE: _dump(render_database()),
+    }
+    for dataset in spec.DATASETS:
+        files[f"datasets/{DATABASE_DIR}/{dataset.mart}.yaml"] = _dump(
+            render_dataset(dataset, models.get(dataset.mart))
+        )
+    for board in spec.DASHBOARDS:
+        for chart in board.charts():
+            files[f"charts/{chart.key}.yaml"] = _dump(render_chart(chart))
+        files[f"dashboards/{board.slug}.yaml"] = _dump(render_dashboard(board, models))
+    return files
+
+
+def write_bundle(target: Path = BUNDLE_DIR) -> list[str]:
+    files = render_bundle()
+    for stale in target.rglob("*.yaml") if target.exists() else []:
+        if stale.relative_to(target).as_posix() not in files:
+            stale.unlink()
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return sorted(files)
+
+
+def stale_files(target: Path = BUNDLE_DIR) -> list[str]:
+    """Files of the committed bundle that differ from a fresh render (missing, changed or extra)."""
+    files = render_bundle()
+    present = {p.relative_to(target).as_posix() for p in target.rglob("*.yaml")} if target.exists() else set()
+    differ = [r for r, t in files.items() if r not in present or (target / r).read_text("utf-8") != t]
+    return sorted(differ + sorted(present - set(files)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail when the bundle is not current")
+    args = parser.parse_args(argv)
+    models = marts_models()
+    fallback = [d.mart for d in spec.DATASETS if d.mart not in models]
+    if fallback:
+        print(f"note: no dbt YAML yet for {', '.join(fallback)}; columns from the agreed interface")
+    if args.check:
+        stale = stale_files()
+        if stale:
+            print("bundle is not current; run `python -m superset_assets.build`:\n  " + "\n  ".join(stale))
+            return 1
+        print("bundle is current")
+        return 0
+    written = write_bundle()
+    print(f"wrote {len(written)} files to {BUNDLE_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""One call for the pipeline: start Superset if needed, import the dashboards, sync certification.
+
+    from superset_assets.deploy import deploy
+    summary = deploy(warehouse_dsn)          # warehouse_dsn: a role that owns the marts
+    print("\\n".join(summary.lines()))
+
+or ``python -m superset_assets.deploy`` (the warehouse from ``CUR_WAREHOUSE_DSN`` or the embedded one).
+
+Steps: the read-only role ``cur_superset_ro`` (:mod:`superset_assets.db_role`); the Superset web
+server (:mod:`superset_assets.launcher`: installs and initialises on first use, no-op when it is
+already running); the certification record (``expectations.certification.current_certification``
+unless given); then :func:`superset_assets.publish.publish` (bundle, certification, roles).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+
+from superset_assets import db_role, launcher
+from superset_assets.publish import CertificationLike, PublishSummary, publish
+
+
+def deploy(
+    warehouse_dsn: str,
+    certification: Mapping[str, CertificationLike] | None = None,
+    *,
+    start: bool = True,
+) -> PublishSummary:
+    """Make Superset show the current bundle on the warehouse of ``warehouse_dsn``; idempotent."""
+    launcher.load_dotenv()
+    ro_dsn = db_role.ensure_readonly_role(warehouse_dsn)
+    if start:
+        launcher.start()
+    if certification is None:
+        from expectations.certification import current_certification
+
+        certification = current_certification(warehouse_dsn)
+    return publish(
+        ro_dsn, launcher.base_url(), launcher.admin_user(), launcher.admin_password(), certification
+    )
+
+
+def main() -> int:
+    from ingestion.warehouse import resolve_dsn
+
+    try:
+        summary = deploy(resolve_dsn(start=True))
+    except launcher.LauncherError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(summary.lines()))
+    print(f"admin: {launcher.admin_user()}; demo users' passwords in {launcher.state_dir()}/password_*")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,646 @@
+"""The dashboards as code: datasets (one per KPI mart), their metrics, charts and dashboards.
+
+``python -m superset_assets.build`` renders this into Superset's export layout under
+``superset_assets/bundle/`` (YAML linked by uuid). Everything a user reads is in Russian. To add a
+dashboard: add its charts and a :class:`Dashboard` to ``DASHBOARDS``, run the build, commit the bundle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# --- datasets ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    expression: str
+    d3format: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Calculated:
+    """A calculated column of a dataset (SQL over the mart's own columns)."""
+
+    name: str
+    label: str
+    expression: str
+    type: str = "TEXT"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    mart: str
+    label: str
+    main_dttm_col: str | None
+    metrics: tuple[Metric, ...]
+    calculated: tuple[Calculated, ...] = ()
+    # Row-level security: the column naming the sector; None = the rows are not sector data.
+    sector_column: str | None = "sector_code"
+
+
+def _share(name: str, label: str, num: str, den: str, description: str | None = None) -> Metric:
+    return Metric(name, label, f"SUM({num})::numeric / NULLIF(SUM({den}), 0)", ".1%", description)
+
+
+def _sum(name: str, label: str, column: str, fmt: str = ",d") -> Metric:
+    return Metric(name, label, f"SUM({column})", fmt)
+
+
+APPEAL_METRICS = (
+    _sum("appeals", "Обращений", "appeals_count"),
+    _sum("answered", "Отвечено", "answered_count"),
+    _share("share_on_time", "Доля ответов в срок", "answered_on_time_count", "answered_count",
+           "Отвечено в срок / отвечено (ПОС: 8 дней)"),
+    _share("share_on_time_work", "Доля ответов в срок (рабочие часы)", "answered_on_time_work_count",
+           "answered_count", "Инцидент Менеджмент: первый ответ за 8 рабочих часов"),
+    _share("share_rated_4_5", "Доля оценок 4–5", "rated_4_5_count", "rated_count",
+           "Оценки 4 и 5 / все оценки заявителей (цель — 60 %)"),
+    _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
+    _share("share_rejected", "Доля отклонённых", "rejected_count", "moderated_count"),
+    _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
+    Metric("first_response_hours_mean", "Среднее время первого ответа, ч",
+           "SUM(first_response_hours_sum) / NULLIF(SUM(answered_count), 0)", ",.1f"),
+)  # fmt: skip
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset("kpi_appeals", "Обращения граждан: показатели по разрезам", "month_start", APPEAL_METRICS),
+    Dataset(
+        "kpi_appeals_headline",
+        "Обращения граждан: ключевые показатели региона",
+        "month_start",
+        (
+            *(m for m in APPEAL_METRICS[:5] if m.name != "share_on_time_work"),
+            _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
+            _share("share_rejected", "Доля отклонённых", "rejected_count", "moderated_count"),
+            _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
+            Metric("on_time_target", "Цель: доля ответов в срок", "MAX(on_time_target_share)", ".0%"),
+            Metric("rating_target", "Цель: доля оценок 4–5", "MAX(rating_target_share)", ".0%"),
+            Metric("first_response_hours_median", "Медиана времени первого ответа, ч",
+                   "AVG(first_response_hours_median)", ",.1f",
+                   "Точное значение за один месяц; за несколько — среднее месячных медиан"),
+        ),
+        sector_column=None,
+    ),
+    Dataset(
+        "kpi_authority_rating",
+        "Рейтинг органов власти",
+        "month_start",
+        (
+            Metric("composite_score", "Интегральный балл", "AVG(composite_score)", ",.1f",
+                   "Среднее месячных интегральных баллов (0–100)"),
+            Metric("best_rank", "Место среди органов своего типа", "MIN(rank_in_kind)", ",d"),
+            _sum("appeals", "Обращений", "appeals_count"),
+            Metric("share_on_time", "Доля ответов в срок", "AVG(share_answered_on_time)", ".1%"),
+            Metric("share_rated_4_5", "Доля оценок 4–5", "AVG(share_rated_4_5)", ".1%"),
+            Metric("share_decisions_on_time", "Доля поручений в срок", "AVG(share_decisions_on_time)",
+                   ".1%"),
+            _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
+        ),
+    ),
+    Dataset(
+        "kpi_decision_discipline",
+        "Исполнение поручений",
+        "month_start",
+        (
+            _sum("decisions", "Поручений", "decisions_count"),
+            _sum("executed_on_time", "Исполнено в срок", "executed_on_time_count"),
+            _sum("executed_late", "Исполнено с нарушением срока", "executed_late_count"),
+            _sum("overdue", "Просрочено", "overdue_count"),
+            _sum("extended", "Срок продлён", "extended_count"),
+            Metric("share_executed_on_time", "Доля исполненных в срок",
+                   "SUM(executed_on_time_count)::numeric / NULLIF(SUM(executed_on_time_count"
+                   " + executed_late_count + overdue_count), 0)", ".1%",
+                   "Исполнено в срок / (исполнено в срок + с нарушением + просрочено)"),
+            Metric("days_late_mean", "Среднее опоздание, дней", "AVG(days_late_mean)", ",.1f"),
+        ),
+    ),
+    Dataset(
+        "kpi_programme_achievement",
+        "Государственные программы: достижение целевых показателей",
+        None,
+        (
+            _sum("indicators", "Показателей", "indicators_count"),
+            _sum("band_high", "Высокая степень", "band_high_count"),
+            _sum("band_medium", "Средняя степень", "band_medium_count"),
+            _sum("band_low", "Низкая степень", "band_low_count"),
+            _sum("at_risk", "Под риском", "indicators_at_risk_count"),
+            Metric("achievement_degree", "Степень достижения",
+                   "SUM(achievement_degree_mean * indicators_count) / NULLIF(SUM(indicators_count), 0)",
+                   ".1%", "Средняя по показателям, взвешенная числом показателей"),
+            Metric("forecast_degree", "Прогноз на конец года",
+                   "SUM(forecast_degree_mean * indicators_count) / NULLIF(SUM(indicators_count), 0)",
+                   ".1%"),
+        ),
+    ),
+    Dataset(
+        "kpi_indicator_progress",
+        "Целевые показатели: план, факт, прогноз",
+        "period_start",
+        (
+            Metric("indicators", "Показателей", "COUNT(DISTINCT indicator_code)", ",d"),
+            Metric("plan", "План", "SUM(plan_value)", ",.2f"),
+            Metric("fact", "Факт", "SUM(fact_value)", ",.2f"),
+            Metric("forecast", "Прогноз", "SUM(forecast_value)", ",.2f"),
+            Metric("achievement_degree", "Степень достижения", "AVG(achievement_degree)", ".1%"),
+            Metric("forecast_degree", "Прогноз степени достижения", "AVG(forecast_degree)", ".1%"),
+        ),
+    ),
+    Dataset(
+        "kpi_conflict_signals",
+        "Сигналы конфликтности: всплески обращений",
+        "week_start",
+        (
+            _sum("appeals", "Обращений", "appeals_count"),
+            Metric("baseline", "Ожидаемый уровень", "SUM(baseline_mean)", ",.1f"),
+            Metric("spikes", "Всплесков", "COUNT(*) FILTER (WHERE is_spike)", ",d"),
+            Metric("z_score_max", "Наибольшая z-оценка", "MAX(z_score)", ",.1f"),
+        ),
+    ),
+    Dataset(
+        "kpi_source_loads",
+        "Загрузки источников",
+        "started_at",
+        (
+            Metric("batches", "Пакетов", "COUNT(*)", ",d"),
+            _sum("rows_read", "Строк прочитано", "rows_read"),
+            _sum("rows_loaded", "Строк загружено", "rows_loaded"),
+            _sum("rows_quarantined", "Строк в карантине", "rows_quarantined"),
+            _share("share_quarantined", "Доля строк в карантине", "rows_quarantined", "rows_read"),
+            Metric("failed_batches", "Отклонённых и сбойных пакетов",
+                   "COUNT(*) FILTER (WHERE status IN ('rejected', 'failed'))", ",d"),
+        ),
+        sector_column=None,
+    ),
+    Dataset(
+        "kpi_data_freshness",
+        "Свежесть данных по источникам",
+        "last_loaded_at",
+        (
+            Metric("last_loaded_at", "Последняя загрузка", "MAX(last_loaded_at)"),
+            Metric("data_as_of", "Данные на", "MAX(data_as_of)"),
+            _sum("rows_loaded", "Строк загружено", "rows_loaded"),
+            _sum("rows_quarantined", "Строк в карантине", "rows_quarantined"),
+        ),
+        sector_column=None,
+    ),
+    Dataset(
+        "kpi_certification_status",
+        "Сертификация витрин (последняя проверка)",
+        "validated_at",
+        (
+            Metric("marts", "Витрин", "COUNT(*)", ",d"),
+            Metric("certified", "Сертифицировано", "COUNT(*) FILTER (WHERE is_certified)", ",d"),
+        ),
+        sector_column=None,
+    ),
+)
+
+DATASET_BY_MART = {d.mart: d for d in DATASETS}
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    mart: str
+    viz: str
+    params: dict[str, Any]
+    width: int = 4
+    height: int = 50
+    description: str | None = None
+
+
+def time_filter(column: str) -> dict[str, Any]:
+    return {
+        "clause": "WHERE",
+        "subject": column,
+        "operator": "TEMPORAL_RANGE",
+        "comparator": "No filter",
+        "expressionType": "SIMPLE",
+    }
+
+
+def equals(column: str, value: object) -> dict[str, Any]:
+    return {"clause": "WHERE", "subject": column, "operator": "==", "comparator": value,
+            "expressionType": "SIMPLE"}  # fmt: skip
+
+
+def is_true(column: str) -> dict[str, Any]:
+    return {"clause": "WHERE", "subject": column, "operator": "IS TRUE", "comparator": None,
+            "expressionType": "SIMPLE"}  # fmt: skip
+
+
+def is_in(column: str, values: list[str]) -> dict[str, Any]:
+    return {"clause": "WHERE", "subject": column, "operator": "IN", "comparator": values,
+            "expressionType": "SIMPLE"}  # fmt: skip
+
+
+def _filters(mart: str, extra: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    dttm = DATASET_BY_MART[mart].main_dttm_col
+    return ([time_filter(dttm)] if dttm else []) + list(extra or [])
+
+
+def big_number(key: str, title: str, mart: str, metric: str, fmt: str, *,
+               where: list[dict[str, Any]] | None = None, width: int = 3,
+               subheader: str = "") -> Chart:  # fmt: skip
+    return Chart(key, title, mart, "big_number_total", {
+        "metric": metric,
+        "adhoc_filters": _filters(mart, where),
+        "header_font_size": 0.4,
+        "subheader_font_size": 0.15,
+        "subheader": subheader,
+        "y_axis_format": fmt,
+        "time_format": "smart_date",
+    }, width=width)  # fmt: skip
+
+
+def trend(key: str, title: str, mart: str, metrics: list[str], fmt: str, *,
+          groupby: list[str] | None = None, where: list[dict[str, Any]] | None = None,
+          width: int = 6, grain: str = "P1M", bar: bool = False) -> Chart:  # fmt: skip
+    dttm = DATASET_BY_MART[mart].main_dttm_col
+    assert dttm, mart
+    return Chart(key, title, mart, "echarts_timeseries_bar" if bar else "echarts_timeseries_line", {
+        "x_axis": dttm,
+        "time_grain_sqla": grain,
+        "metrics": metrics,
+        "groupby": groupby or [],
+        "adhoc_filters": _filters(mart, where),
+        "row_limit": 10000,
+        "order_desc": True,
+        "show_legend": True,
+        "legendType": "scroll",
+        "legendOrientation": "top",
+        "x_axis_time_format": "%b %Y" if grain == "P1M" else "%d.%m.%Y",
+        "y_axis_format": fmt,
+        "rich_tooltip": True,
+        "markerEnabled": True,
+        "truncateYAxis": False,
+        "comparison_type": "values",
+    }, width=width)  # fmt: skip
+
+
+def ranking(key: str, title: str, mart: str, dimension: str, metrics: list[str], fmt: str, *,
+            where: list[dict[str, Any]] | None = None, width: int = 6, limit: int = 25,
+            stack: bool = False) -> Chart:  # fmt: skip
+    """A horizontal bar chart: the ``limit`` largest ``dimension`` values of the first metric (the
+    query orders by it, descending), the largest at the top."""
+    return Chart(key, title, mart, "echarts_timeseries_bar", {
+        "x_axis": dimension,
+        "metrics": metrics,
+        "groupby": [],
+        "adhoc_filters": _filters(mart, where),
+        "orientation": "horizontal",
+        "x_axis_sort": metrics[0],
+        "x_axis_sort_asc": True,  # horizontal bars are drawn bottom-up: ascending puts the largest on top
+        "timeseries_limit_metric": metrics[0],
+        "order_desc": True,
+        "row_limit": limit,
+        "y_axis_format": fmt,
+        "show_legend": len(metrics) > 1,
+        "legendOrientation": "top",
+        "stack": "Stack" if stack else None,
+        "rich_tooltip": True,
+        "truncateYAxis": False,
+    }, width=width, height=60)  # fmt: skip
+
+
+def table(key: str, title: str, mart: str, groupby: list[str], metrics: list[str], *,
+          where: list[dict[str, Any]] | None = None, width: int = 12, sort_by: str | None = None,
+          ascending: bool = False, limit: int = 1000) -> Chart:  # fmt: skip
+    """An aggregated table: ``groupby`` rows with ``metrics``, sorted by ``sort_by`` (first metric)."""
+    return Chart(key, title, mart, "table", {
+        "query_mode": "aggregate",
+        "groupby": groupby,
+        "metrics": metrics,
+        "all_columns": [],
+        "percent_metrics": [],
+        "timeseries_limit_metric": sort_by or metrics[0],
+        "order_desc": not ascending,
+        "adhoc_filters": _filters(mart, where),
+        "row_limit": limit,
+        "server_page_length": 10,
+        "include_search": True,
+        "show_cell_bars": True,
+        "table_timestamp_format": "%d.%m.%Y",
+    }, width=width, height=60)  # fmt: skip
+
+
+def rows(key: str, title: str, mart: str, columns: list[str], order_by: str, *,
+         where: list[dict[str, Any]] | None = None, width: int = 12, ascending: bool = False,
+         limit: int = 1000, time_format: str = "%d.%m.%Y %H:%M") -> Chart:  # fmt: skip
+    """A table of the mart's rows as they are."""
+    return Chart(key, title, mart, "table", {
+        "query_mode": "raw",
+        "all_columns": columns,
+        "groupby": [],
+        "metrics": [],
+        "percent_metrics": [],
+        "order_by_cols": [f'["{order_by}", {"true" if ascending else "false"}]'],
+        "adhoc_filters": _filters(mart, where),
+        "row_limit": limit,
+        "server_page_length": 10,
+        "include_search": True,
+        "table_timestamp_format": time_format,
+    }, width=width, height=60)  # fmt: skip
+
+
+def status_chart(key: str, marts: list[str]) -> Chart:
+    """The data's as-of date and whether each mart on the dashboard is certified."""
+    return rows(
+        key,
+        "Статус данных: дата актуальности и сертификация",
+        "kpi_certification_status",
+        ["mart", "certification_label", "data_as_of", "validated_at", "suite", "failed_expectations"],
+        "mart",
+        where=[is_in("mart", marts)],
+        ascending=True,
+    )
+
+
+# --- dashboards ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    column: str
+    mart: str
+    kind: str = "select"  # "select" or "time"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    slug: str
+    title: str
+    description: str
+    rows: tuple[tuple[Chart, ...], ...]
+    filters: tuple[Filter, ...] = field(default_factory=tuple)
+
+    def charts(self) -> list[Chart]:
+        return [c for row in self.rows for c in row]
+
+
+PERIOD = "Период"
+POS = equals("appeal_source", "pos")
+IM = equals("appeal_source", "im")
+
+
+def _period(mart: str) -> Filter:
+    return Filter(PERIOD, DATASET_BY_MART[mart].main_dttm_col or "", mart, "time")
+
+
+LEADERSHIP = Dashboard(
+    "leadership_overview",
+    "Обзор для руководства",
+    "Ключевые показатели ЦУР против целевых значений, динамика, рейтинг муниципалитетов и органов власти.",
+    (
+        (
+            big_number("lead_pos_on_time", "ПОС: доля ответов в срок", "kpi_appeals_headline",
+                       "share_on_time", ".1%", where=[POS], subheader="цель — 100 %"),
+            big_number("lead_pos_rated", "ПОС: доля оценок 4–5", "kpi_appeals_headline",
+                       "share_rated_4_5", ".1%", where=[POS], subheader="цель — 60 %"),
+            big_number("lead_im_on_time", "Инцидент Менеджмент: первый ответ в срок",
+                       "kpi_appeals_headline", "share_on_time", ".1%", where=[IM],
+                       subheader="8 рабочих часов"),
+            big_number("lead_appeals_total", "Обращений всего", "kpi_appeals_headline", "appeals",
+                       ",d", subheader="ПОС и Инцидент Менеджмент"),
+        ),
+        (
+            trend("lead_on_time_trend", "ПОС: доля ответов в срок и цель по месяцам",
+                  "kpi_appeals_headline", ["share_on_time", "on_time_target"], ".0%", where=[POS]),
+            trend("lead_rating_trend", "ПОС: доля оценок 4–5 и цель по месяцам",
+                  "kpi_appeals_headline", ["share_rated_4_5", "rating_target"], ".0%", where=[POS]),
+        ),
+        (
+            trend("lead_appeals_trend", "Обращения по месяцам и источникам", "kpi_appeals_headline",
+                  ["appeals"], ",d", groupby=["appeal_source_name"], bar=True),
+            trend("lead_overdue_trend", "Открытые просроченные обращения", "kpi_appeals_headline",
+                  ["open_overdue"], ",d", groupby=["appeal_source_name"]),
+        ),
+        (
+            ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок", "kpi_appeals",
+                    "municipality_name", ["share_on_time"], ".0%"),
+            ranking("lead_authority_rank", "Органы власти: интегральный балл (20 лучших)",
+                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20),
+        ),
+        (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating"]),),
+    ),
+    (
+        _period("kpi_appeals_headline"),
+        Filter("Отрасль", "sector_name", "kpi_appeals"),
+        Filter("Муниципалитет", "municipality_name", "kpi_appeals"),
+    ),
+)  # fmt: skip
+
+APPEALS = Dashboard(
+    "appeals_analysis",
+    "Анализ обращений",
+    "Обращения граждан (ПОС и Инцидент Менеджмент) в разрезах: отрасль, муниципалитет, орган, канал, тема.",
+    (
+        (
+            big_number("app_total", "Обращений", "kpi_appeals", "appeals", ",d"),
+            big_number("app_on_time", "Доля ответов в срок", "kpi_appeals", "share_on_time", ".1%"),
+            big_number("app_rated", "Доля оценок 4–5", "kpi_appeals", "share_rated_4_5", ".1%"),
+            big_number("app_repeat", "Доля повторных", "kpi_appeals", "share_repeat", ".1%"),
+        ),
+        (
+            trend("app_trend", "Обращения по месяцам и отраслям", "kpi_appeals", ["appeals"], ",d",
+                  groupby=["sector_name"], bar=True, width=8),
+            ranking("app_channels", "Обращения по каналам", "kpi_appeals", "channel_name",
+                    ["appeals"], ",d", width=4),
+        ),
+        (
+            ranking("app_sectors", "Отрасли: обращения и просроченные", "kpi_appeals", "sector_name",
+                    ["appeals", "open_overdue"], ",d"),
+            ranking("app_topics", "Топ-15 тем обращений", "kpi_appeals", "topic_name", ["appeals"],
+                    ",d", limit=15),
+        ),
+        (
+            table("app_slices", "Обращения в разрезах: муниципалитет, орган, отрасль", "kpi_appeals",
+                  ["municipality_name", "organisation_name", "sector_name"],
+                  ["appeals", "share_on_time", "share_rated_4_5", "share_repeat", "open_overdue"]),
+        ),
+        (
+            trend("app_conflict", "Сигналы конфликтности: обращения по неделям", "kpi_conflict_signals",
+                  ["appeals", "baseline"], ",d", grain="P1W"),
+            rows("app_spikes", "Всплески обращений (z-оценка выше порога)", "kpi_conflict_signals",
+                 ["week_start", "sector_name", "municipality_name", "appeals_count", "baseline_mean",
+                  "z_score"], "z_score", where=[is_true("is_spike")], width=6),
+        ),
+        (status_chart("app_status", ["kpi_appeals", "kpi_conflict_signals"]),),
+    ),
+    (
+        _period("kpi_appeals"),
+        Filter("Отрасль", "sector_name", "kpi_appeals"),
+        Filter("Муниципалитет", "municipality_name", "kpi_appeals"),
+        Filter("Орган власти", "organisation_name", "kpi_appeals"),
+        Filter("Канал", "channel_name", "kpi_appeals"),
+        Filter("Тема", "topic_name", "kpi_appeals"),
+        Filter("Источник", "appeal_source_name", "kpi_appeals"),
+    ),
+)  # fmt: skip
+
+RATING = Dashboard(
+    "authority_rating",
+    "Рейтинг органов власти",
+    "Интегральный рейтинг ОИВ и ОМСУ: ответы в срок, оценки заявителей, исполнение поручений, просрочка.",
+    (
+        (
+            table("rating_oiv", "Рейтинг ОИВ", "kpi_authority_rating", ["organisation_name", "sector_name"],
+                  ["composite_score", "share_on_time", "share_rated_4_5", "share_decisions_on_time",
+                   "open_overdue"], where=[equals("organisation_kind", "ОИВ")], width=6),
+            table("rating_omsu", "Рейтинг ОМСУ", "kpi_authority_rating",
+                  ["organisation_name", "municipality_name"],
+                  ["composite_score", "share_on_time", "share_rated_4_5", "share_decisions_on_time",
+                   "open_overdue"], where=[equals("organisation_kind", "ОМСУ")], width=6),
+        ),
+        (
+            ranking("rating_bar", "Интегральный балл органов власти", "kpi_authority_rating",
+                    "organisation_name", ["composite_score"], ",.1f", width=6, limit=40),
+            trend("rating_trend", "Интегральный балл по типам органов", "kpi_authority_rating",
+                  ["composite_score"], ",.1f", groupby=["organisation_kind"]),
+        ),
+        (status_chart("rating_status", ["kpi_authority_rating"]),),
+    ),
+    (
+        _period("kpi_authority_rating"),
+        Filter("Тип органа", "organisation_kind", "kpi_authority_rating"),
+        Filter("Отрасль", "sector_name", "kpi_authority_rating"),
+        Filter("Муниципалитет", "municipality_name", "kpi_authority_rating"),
+        Filter("Орган власти", "organisation_name", "kpi_authority_rating"),
+    ),
+)  # fmt: skip
+
+DECISIONS = Dashboard(
+    "decisions_control",
+    "Контроль исполнения поручений",
+    "Поручения из СЭД «Дело»: исполнено в срок, с нарушением срока, просрочено — по исполнителям.",
+    (
+        (
+            big_number("dec_total", "Поручений со сроком в периоде", "kpi_decision_discipline",
+                       "decisions", ",d"),
+            big_number("dec_share", "Доля исполненных в срок", "kpi_decision_discipline",
+                       "share_executed_on_time", ".1%"),
+            big_number("dec_overdue", "Просрочено", "kpi_decision_discipline", "overdue", ",d"),
+            big_number("dec_late", "Среднее опоздание, дней", "kpi_decision_discipline",
+                       "days_late_mean", ",.1f"),
+        ),
+        (
+            trend("dec_trend", "Исполнение поручений по месяцам", "kpi_decision_discipline",
+                  ["executed_on_time", "executed_late", "overdue"], ",d", bar=True),
+            ranking("dec_overdue_rank", "Исполнители: просроченные поручения",
+                    "kpi_decision_discipline", "organisation_name", ["overdue", "executed_late"], ",d",
+                    stack=True),
+        ),
+        (
+            table("dec_table", "Исполнители поручений", "kpi_decision_discipline",
+                  ["organisation_name", "organisation_kind", "sector_name"],
+                  ["decisions", "executed_on_time", "executed_late", "overdue", "extended",
+                   "share_executed_on_time"], sort_by="overdue"),
+        ),
+        (status_chart("dec_status", ["kpi_decision_discipline"]),),
+    ),
+    (
+        _period("kpi_decision_discipline"),
+        Filter("Отрасль", "sector_name", "kpi_decision_discipline"),
+        Filter("Тип органа", "organisation_kind", "kpi_decision_discipline"),
+        Filter("Орган власти", "organisation_name", "kpi_decision_discipline"),
+    ),
+)  # fmt: skip
+
+PROGRAMMES = Dashboard(
+    "programme_targets",
+    "Целевые показатели программ",
+    "Государственные программы: план и факт целевых показателей, степень достижения, прогноз на конец года.",
+    (
+        (
+            big_number("prog_indicators", "Целевых показателей", "kpi_programme_achievement",
+                       "indicators", ",d"),
+            big_number("prog_degree", "Степень достижения", "kpi_programme_achievement",
+                       "achievement_degree", ".1%"),
+            big_number("prog_forecast", "Прогноз на конец года", "kpi_programme_achievement",
+                       "forecast_degree", ".1%"),
+            big_number("prog_risk", "Показателей под риском", "kpi_programme_achievement", "at_risk",
+                       ",d"),
+        ),
+        (
+            ranking("prog_bands", "Программы: показатели по степени достижения",
+                    "kpi_programme_achievement", "programme_name",
+                    ["band_high", "band_medium", "band_low"], ",d", stack=True, width=12),
+        ),
+        (
+            table("prog_table", "Программы: достижение и прогноз", "kpi_programme_achievement",
+                  ["year", "ministry", "programme_name"],
+                  ["indicators", "achievement_degree", "forecast_degree", "at_risk"]),
+        ),
+        (
+            rows("prog_plan_fact", "Показатели: план, факт, прогноз", "kpi_indicator_progress",
+                 ["indicator_name", "programme_name", "okei_name", "period_start", "period_end",
+                  "plan_value", "fact_value", "forecast_value", "achievement_degree",
+                  "achievement_band", "forecast_degree"], "achievement_degree", ascending=True,
+                 time_format="%d.%m.%Y"),
+        ),
+        (
+            trend("prog_degree_trend", "Средняя степень достижения по периодам", "kpi_indicator_progress",
+                  ["achievement_degree", "forecast_degree"], ".0%", grain="P1M", width=12),
+        ),
+        (status_chart("prog_status", ["kpi_programme_achievement", "kpi_indicator_progress"]),),
+    ),
+    (
+        Filter("Год", "year", "kpi_programme_achievement"),
+        Filter("Отрасль", "sector_name", "kpi_programme_achievement"),
+        Filter("Министерство", "ministry", "kpi_programme_achievement"),
+        Filter("Государственная программа", "programme_name", "kpi_programme_achievement"),
+    ),
+)  # fmt: skip
+
+QUALITY = Dashboard(
+    "data_quality",
+    "Качество и свежесть данных",
+    "Последние загрузки источников, карантин, дата актуальности данных и статус проверок Great Expectations.",
+    (
+        (
+            big_number("dq_certified", "Сертифицировано витрин", "kpi_certification_status",
+                       "certified", ",d", subheader="по последней проверке"),
+            big_number("dq_quarantined", "Строк в карантине", "kpi_source_loads", "rows_quarantined",
+                       ",d"),
+            big_number("dq_failed", "Отклонённых и сбойных пакетов", "kpi_source_loads",
+                       "failed_batches", ",d"),
+            big_number("dq_share", "Доля строк в карантине", "kpi_source_loads", "share_quarantined",
+                       ".2%"),
+        ),
+        (
+            rows("dq_freshness", "Свежесть данных по источникам", "kpi_data_freshness",
+                 ["source_name", "last_loaded_at", "data_as_of", "batches_count", "rows_loaded",
+                  "rows_quarantined"], "source_name", ascending=True, width=6),
+            rows("dq_certification", "Проверки витрин (Great Expectations)", "kpi_certification_status",
+                 ["mart", "certification_label", "suite", "validated_at", "data_as_of",
+                  "failed_expectations"], "mart", ascending=True, width=6),
+        ),
+        (
+            ranking("dq_rows", "Строки по источникам: загружено и в карантине", "kpi_source_loads",
+                    "source_name", ["rows_loaded", "rows_quarantined"], ",d", stack=True),
+            trend("dq_loads_trend", "Загрузки по дням", "kpi_source_loads",
+                  ["rows_loaded", "rows_quarantined"], ",d", grain="P1D", bar=True),
+        ),
+        (
+            rows("dq_loads", "Последние загрузки", "kpi_source_loads",
+                 ["batch_id", "source_name", "file_name", "status", "started_at", "finished_at",
+                  "rows_read", "rows_loaded", "rows_quarantined"], "batch_id", limit=200),
+        ),
+    ),
+    (
+        _period("kpi_source_loads"),
+        Filter("Источник", "source_name", "kpi_source_loads"),
+    ),
+)  # fmt: skip
+
+DASHBOARDS: tuple[Dashboard, ...] = (LEADERSHIP, APPEALS, RATING, DECISIONS, PROGRAMMES, QUALITY)

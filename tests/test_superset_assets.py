@@ -1,0 +1,175 @@
+"""Superset assets without a Superset: the bundle is current and consistent with dbt, the validator
+catches what it must, the zip carries no secret, and the read-only role on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import stat
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+
+from expectations.certification import CertificationStatus
+from superset_assets import build, db_role, spec
+from superset_assets.dbt_docs import marts_models
+from superset_assets.publish import bundle_zip, certification_of, superset_uri
+from superset_assets.validate import sql_columns, validate_bundle
+
+EXPECTED_DASHBOARDS = {
+    "leadership_overview": "Обзор для руководства",
+    "appeals_analysis": "Анализ обращений",
+    "authority_rating": "Рейтинг органов власти",
+    "decisions_control": "Контроль исполнения поручений",
+    "programme_targets": "Целевые показатели программ",
+    "data_quality": "Качество и свежесть данных",
+}
+
+
+def _status(mart: str, ok: bool) -> CertificationStatus:
+    when = datetime(2026, 3, 31, 6, 30, tzinfo=UTC)
+    failed = () if ok else ("expect_column_values_to_not_be_null(appeals_count)",)
+    return CertificationStatus(mart, f"marts.{mart}", ok, when, failed, when, "run-1")
+
+
+def test_the_committed_bundle_is_what_the_build_renders() -> None:
+    assert build.stale_files() == [], "run `python -m superset_assets.build` and commit the bundle"
+
+
+def test_the_bundle_is_consistent_with_the_dbt_models() -> None:
+    assert validate_bundle() == []
+
+
+def test_dashboards_slugs_and_titles_are_the_agreed_ones() -> None:
+    boards = {
+        p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (build.BUNDLE_DIR / "dashboards").glob("*.yaml")
+    }
+    assert {slug: b["dashboard_title"] for slug, b in boards.items()} == EXPECTED_DASHBOARDS
+    assert all(b["slug"] == slug for slug, b in boards.items())
+    # native filters where they make sense: period on every dashboard with a time axis
+    periods = [
+        slug
+        for slug, b in boards.items()
+        if any(f["filterType"] == "filter_time" for f in b["metadata"]["native_filter_configuration"])
+    ]
+    assert set(periods) == set(EXPECTED_DASHBOARDS) - {"programme_targets"}
+
+
+def test_dataset_columns_carry_the_dbt_descriptions() -> None:
+    models = marts_models()
+    dataset = yaml.safe_load(
+        (build.BUNDLE_DIR / "datasets" / build.DATABASE_DIR / "kpi_appeals.yaml").read_text("utf-8")
+    )
+    described = {c["column_name"]: c["description"] for c in dataset["columns"]}
+    assert described["appeals_count"] == models["kpi_appeals"].columns["appeals_count"].description
+    assert described["appeals_count"]
+    labels = {c["column_name"]: c["verbose_name"] for c in dataset["columns"]}
+    assert labels["sector_name"] == "Отрасль"
+
+
+def test_the_validator_finds_missing_datasets_columns_metrics_and_models(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(build.BUNDLE_DIR, bundle)
+    chart = bundle / "charts" / "app_slices.yaml"
+    data = yaml.safe_load(chart.read_text("utf-8"))
+    data["params"]["groupby"].append("district_name")
+    data["params"]["metrics"].append("no_such_metric")
+    chart.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    orphan = bundle / "charts" / "lead_status.yaml"
+    data = yaml.safe_load(orphan.read_text("utf-8"))
+    data["dataset_uuid"] = "00000000-0000-0000-0000-000000000000"
+    orphan.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    models = marts_models()
+    del models["kpi_conflict_signals"]
+    headline = models["kpi_appeals_headline"]
+    del headline.columns["open_overdue_count"]
+
+    problems = validate_bundle(bundle, models)
+
+    assert any("app_slices" in p and "district_name" in p for p in problems)
+    assert any("app_slices" in p and "no_such_metric" in p for p in problems)
+    assert any("lead_status" in p and "not in the bundle" in p for p in problems)
+    assert any("kpi_conflict_signals is not a dbt model" in p for p in problems)
+    assert any("kpi_appeals_headline" in p and "open_overdue_count" in p for p in problems)
+
+
+def test_sql_columns_skips_functions_keywords_literals_and_casts() -> None:
+    expr = "SUM(a_count)::numeric / NULLIF(SUM(b_count), 0) + COUNT(*) FILTER (WHERE status IN ('x', 'y'))"
+    assert sql_columns(expr) == {"a_count", "b_count", "status"}
+
+
+def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> None:
+    dsn = "postgresql://cur_superset_ro:s3cr%40t@db.example:6543/cur_dwh"
+    content, passwords = bundle_zip(dsn, {"kpi_appeals": _status("kpi_appeals", True)}, "SqlaTable")
+    assert passwords == {build.DATABASE_FILE: "s3cr@t"}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        assert {n.split("/")[0] for n in names} == {"cur_dwh_dashboards"}
+        assert b"s3cr" not in b"".join(archive.read(n) for n in names)
+        database = yaml.safe_load(archive.read(f"cur_dwh_dashboards/{build.DATABASE_FILE}"))
+        meta = yaml.safe_load(archive.read("cur_dwh_dashboards/metadata.yaml"))
+        appeals = yaml.safe_load(archive.read("cur_dwh_dashboards/datasets/cur_dwh_marts/kpi_appeals.yaml"))
+        rating = yaml.safe_load(
+            archive.read("cur_dwh_dashboards/datasets/cur_dwh_marts/kpi_authority_rating.yaml")
+        )
+    assert database["sqlalchemy_uri"] == "postgresql+psycopg2://cur_superset_ro:XXXXXXXXXX@db.example:6543/cur_dwh"
+    assert meta["type"] == "SqlaTable"
+    assert appeals["extra"]["certification"]["certified_by"] == "Great Expectations"
+    assert "marts.kpi_appeals" in appeals["extra"]["certification"]["details"]
+    assert "certification" not in rating["extra"]
+
+
+def test_no_password_in_the_repository_bundle() -> None:
+    text = "".join(p.read_text("utf-8") for p in build.BUNDLE_DIR.rglob("*.yaml"))
+    database = yaml.safe_load((build.BUNDLE_DIR / build.DATABASE_FILE).read_text("utf-8"))
+    assert ":XXXXXXXXXX@" in database["sqlalchemy_uri"]
+    assert "password" not in text.lower()
+
+
+def test_certification_only_while_the_latest_validation_passed() -> None:
+    assert certification_of(None) is None
+    assert certification_of(_status("kpi_appeals", False)) is None
+    passed = certification_of(_status("kpi_appeals", True))
+    assert passed is not None and passed["certified_by"] == "Great Expectations"
+    assert "«marts.kpi_appeals»" in passed["details"] and "31.03.2026" in passed["details"]
+
+
+def test_superset_uri_rejects_other_databases() -> None:
+    with pytest.raises(ValueError):
+        superset_uri("mysql://u:p@h/db")
+
+
+def test_every_chart_is_on_exactly_one_dashboard_and_uuids_are_stable() -> None:
+    keys = [c.key for b in spec.DASHBOARDS for c in b.charts()]
+    assert len(keys) == len(set(keys))
+    assert build.stable_uuid("chart", "app_total") == build.stable_uuid("chart", "app_total")
+    assert len(list((build.BUNDLE_DIR / "charts").glob("*.yaml"))) == len(keys)
+
+
+def test_the_read_only_role_sees_the_marts_only(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("create schema if not exists marts")
+        conn.execute("create table marts.kpi_example (n int)")
+        conn.execute("insert into marts.kpi_example values (1), (2)")
+    ro_dsn = db_role.ensure_readonly_role(dsn)
+    assert ro_dsn == db_role.ensure_readonly_role(dsn)  # idempotent, same password
+    password_file = db_role.launcher.state_dir() / "ro_password"
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    # a table dbt creates later (as the same owner) is readable too
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("create table marts.kpi_later as select 3 as n")
+
+    with psycopg.connect(ro_dsn, autocommit=True) as ro:
+        assert ro.execute("select sum(n) from marts.kpi_example").fetchone() == (3,)
+        assert ro.execute("select n from marts.kpi_later").fetchone() == (3,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            ro.execute("select count(*) from raw.load_batches")
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            ro.execute("insert into marts.kpi_example values (4)")
+        ro.execute("set default_transaction_read_only = off")  # the default is no protection by itself
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            ro.execute("insert into marts.kpi_example values (4)")
