@@ -72,15 +72,18 @@ def build_certification_checks(
 
     The check runs the selected mart suites and the suites upstream of them (one checkpoint; Data
     Docs updated) and writes the certification record. A failure withdraws the mart's certification
-    and shows as a failed check; it is not blocking and raises nothing, so the run stays green and
-    the other marts (and anything downstream) carry on.
+    and shows as a failed check of severity WARN, so the run stays green and the other marts carry
+    on. The checks are declared blocking only so that the Superset publication, downstream of the
+    marts, runs after them and copies the certification recorded in this run.
     """
     specs = [
         dg.AssetCheckSpec(
             CERTIFICATION_CHECK,
             asset=_suite_key(s),
             description=f"Certification: Great Expectations suite {s.name} and the suites upstream of it",
-            blocking=False,
+            # Blocking only orders the publication after this check: a failure is reported with
+            # severity WARN, which withdraws certification but blocks nothing downstream.
+            blocking=True,
         )
         for s in suites
     ]
@@ -102,6 +105,7 @@ def build_certification_checks(
                 asset_key=dg.AssetKey([MARTS_SCHEMA, status.mart]),
                 check_name=CERTIFICATION_CHECK,
                 passed=status.is_certified,
+                severity=dg.AssetCheckSeverity.WARN,
                 metadata={
                     "certified": status.is_certified,
                     "suite": status.suite,

@@ -26,3 +26,13 @@ class LandingResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     def get_path(self) -> Path:
         return Path(self.path) if self.path else get_settings().landing_dir
+
+
+class SupersetResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Superset, as ``superset_assets.launcher`` runs it (``SUPERSET_*`` settings, see .env.example).
+
+    ``start``: start the local Superset (installing and initialising it on first use) when it is not
+    running; off, the publication expects a Superset already listening at ``SUPERSET_PORT``.
+    """
+
+    start: bool = True

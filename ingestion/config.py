@@ -38,6 +38,7 @@ class Settings:
     embedded_port: int
     embedded_database: str
     source_timezone: str
+    superset_autostart: bool
 
     @property
     def uses_embedded(self) -> bool:
@@ -55,4 +56,5 @@ def get_settings() -> Settings:
         embedded_port=int(os.environ.get("CUR_EMBEDDED_PORT", "55432")),
         embedded_database=os.environ.get("CUR_EMBEDDED_DATABASE", "cur_dwh"),
         source_timezone=os.environ.get("CUR_SOURCE_TIMEZONE", "Asia/Krasnoyarsk"),
+        superset_autostart=os.environ.get("CUR_SUPERSET_AUTOSTART", "1").lower() not in {"0", "false", "no"},
     )

@@ -61,8 +61,10 @@ def _value(column: str, i: int, rnd: random.Random) -> object:
     if kind.startswith("TIMESTAMP"):
         return datetime(2026, 3, 31, 12, tzinfo=UTC) - timedelta(hours=i)
     if kind == "NUMERIC":
-        return round(rnd.uniform(0.4, 1.0), 4) if column.startswith("share_") or "degree" in column else (
-            round(rnd.uniform(1, 100), 2)
+        return (
+            round(rnd.uniform(0.4, 1.0), 4)
+            if column.startswith("share_") or "degree" in column
+            else (round(rnd.uniform(1, 100), 2))
         )
     return f"{column}_{i}"
 

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import psycopg
 import pytest
 
@@ -39,6 +38,7 @@ from ingestion.load import load_landing
 from tests import factories as f
 from tests.conftest import with_database
 from tests.marts_build import create_kpi_stand_ins, dbt_build
+from tests.pipeline import run_job
 
 MART_NAMES = [s.name for s in MART_SUITES]
 ALL_MARTS = [s.table for s in MART_SUITES]  # the KPI stand-ins included
@@ -453,8 +453,6 @@ def test_in_dagster_a_failed_suite_is_a_failed_check_and_the_run_stays_green(
     tmp_path: Path, dsn: str
 ) -> None:
     from dagster_project.checks import CERTIFICATION_CHECK
-    from dagster_project.definitions import defs
-    from dagster_project.resources import LandingResource, WarehouseResource
 
     landing = tmp_path / "landing"
     generate(landing, appeals=120, seed=5, start=date(2026, 1, 1), months=1)
@@ -469,11 +467,7 @@ def test_in_dagster_a_failed_suite_is_a_failed_check_and_the_run_stays_green(
             )
         ],
     )
-    result = defs.resolve_job_def("daily_incremental").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        resources={"warehouse": WarehouseResource(dsn=dsn), "landing": LandingResource(path=str(landing))},
-        raise_on_error=False,
-    )
+    result = run_job(dsn, landing)
     assert result.success, "a failed certification must not fail the run"
     checks = {
         e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed  # type: ignore[union-attr]

@@ -16,7 +16,7 @@ from tests import factories as f
 def test_transient_messages_are_told_apart_from_data_errors() -> None:
     assert failures.is_transient(['connection to server at "127.0.0.1", port 1 failed: Connection refused'])
     assert failures.is_transient(["FATAL: terminating connection due to administrator command"])
-    assert not failures.is_transient(["column \"x\" does not exist"])
+    assert not failures.is_transient(['column "x" does not exist'])
     assert not failures.is_transient(["Got 2 results, configured to fail if != 0"])
     assert not failures.is_transient([])
     assert not failures.is_transient(["could not connect to server", "duplicate key value violates"])

@@ -15,6 +15,7 @@ from dagster_project.resources import LandingResource, WarehouseResource
 from ingestion.generate import generate
 from ingestion.load import load_landing
 from tests import factories as f
+from tests.pipeline import run_job
 
 
 def _resources(dsn: str, landing: Path) -> dict[str, object]:
@@ -22,12 +23,7 @@ def _resources(dsn: str, landing: Path) -> dict[str, object]:
 
 
 def _run_daily(dsn: str, landing: Path) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_job_def("daily_incremental")
-    return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        resources=_resources(dsn, landing),
-        raise_on_error=False,
-    )
+    return run_job(dsn, landing)
 
 
 def _check_results(result: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation]:

@@ -116,7 +116,10 @@ def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> No
         rating = yaml.safe_load(
             archive.read("cur_dwh_dashboards/datasets/cur_dwh_marts/kpi_authority_rating.yaml")
         )
-    assert database["sqlalchemy_uri"] == "postgresql+psycopg2://cur_superset_ro:XXXXXXXXXX@db.example:6543/cur_dwh"
+    assert (
+        database["sqlalchemy_uri"]
+        == "postgresql+psycopg2://cur_superset_ro:XXXXXXXXXX@db.example:6543/cur_dwh"
+    )
     assert meta["type"] == "SqlaTable"
     assert appeals["extra"]["certification"]["certified_by"] == "Great Expectations"
     assert "marts.kpi_appeals" in appeals["extra"]["certification"]["details"]

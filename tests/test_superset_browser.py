@@ -23,18 +23,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import psycopg
 import pytest
 
-from dagster_project.definitions import defs
-from dagster_project.resources import LandingResource, WarehouseResource
 from expectations.certification import CertificationStatus, certify
 from ingestion.generate import generate
 from ingestion.load import ensure_raw_schema
 from superset_assets import db_role, launcher, roles, spec
 from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
 from tests.conftest import with_database
+from tests.pipeline import run_job
 
 pytestmark = [pytest.mark.slow, pytest.mark.superset]
 
@@ -83,11 +81,7 @@ def warehouse(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         ensure_raw_schema(conn)
     landing = tmp_path_factory.mktemp("landing")
     generate(landing, appeals=600, seed=5, start=date(2026, 1, 1), months=3)
-    result = defs.resolve_job_def("daily_incremental").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        resources={"warehouse": WarehouseResource(dsn=dsn), "landing": LandingResource(path=str(landing))},
-        raise_on_error=False,
-    )
+    result = run_job(dsn, landing)
     assert result.success, "the pipeline failed; Superset would have nothing to show"
     yield dsn
     with psycopg.connect(server_dsn, autocommit=True) as conn:
@@ -251,9 +245,7 @@ def _login(browser: Any, base_url: str, username: str, password: str) -> Any:
     return page
 
 
-def open_dashboard(
-    page: Any, base_url: str, slug: str, name: str, timeout: float = 120.0
-) -> list[list[str]]:
+def open_dashboard(page: Any, base_url: str, slug: str, name: str, timeout: float = 120.0) -> list[list[str]]:
     """Open a dashboard, wait until every chart settled (rendered, empty or failed), screenshot it."""
     page.goto(f"{base_url}/superset/dashboard/{slug}/")
     page.wait_for_selector('[data-test="chart-grid-component"]', timeout=60_000)
@@ -349,3 +341,24 @@ def test_leadership_sees_dashboards_only_the_analyst_has_sql_lab(superset: str) 
         assert user.session.get(f"{superset}/api/v1/dataset/", timeout=60).status_code == 403
         chart = {"slice_name": "x", "viz_type": "table", "datasource_id": 1, "datasource_type": "table"}
         assert user.session.post(f"{superset}/api/v1/chart/", json=chart, timeout=60).status_code == 403
+
+
+# --- through Dagster (last: it switches Superset's connection to the product's read-only role) ----
+
+
+def test_the_dagster_asset_publishes_to_the_running_superset(superset: str, warehouse: str) -> None:
+    import dagster as dg
+
+    from dagster_project.assets.publish import superset_dashboards
+    from dagster_project.resources import SupersetResource, WarehouseResource
+
+    result = dg.materialize(
+        [superset_dashboards],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(dsn=warehouse), "superset": SupersetResource(start=False)},
+    )
+    assert result.success
+    metadata = result.asset_materializations_for_node("superset_dashboards")[0].metadata
+    assert {k: metadata[f"count_{k}"].value for k in EXPECTED_COUNTS} == EXPECTED_COUNTS
+    assert metadata["superset_url"].value == superset
+    assert _admin(superset).counts() == EXPECTED_COUNTS
