@@ -63,6 +63,8 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     rows_per_layer: dict[str, int] = field(default_factory=dict)
+    # Metadata of the superset/dashboards materialisation (URL, dashboards, certified marts), if any.
+    published: dict[str, str] = field(default_factory=dict)
 
 
 def rows_per_layer(dsn: str) -> dict[str, int]:
@@ -107,6 +109,10 @@ def run_job(job_name: str, run_config: dict | None = None) -> RunSummary:
                 summary.checks_passed += 1
             else:
                 summary.checks_failed.append(name)
+        elif event.event_type_value == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+            if materialization.asset_key == dg.AssetKey(["superset", "dashboards"]):
+                summary.published = {k: str(v.value) for k, v in materialization.metadata.items()}
         elif event.is_step_failure:
             summary.failed_steps.append(event.step_key or "?")
     return summary

@@ -363,10 +363,28 @@ def _print_run(summary: object, dsn: str, since_batch: int) -> None:
         err_console.print(f"[red]check failed:[/] {name}")
     for step in s.failed_steps:  # type: ignore[attr-defined]
         err_console.print(f"[red]step failed:[/] {step}")
+    if s.published:  # type: ignore[attr-defined]
+        _print_publication(s.published)  # type: ignore[attr-defined]
+    from expectations.context import default_docs_dir
+
+    console.print(f"Great Expectations Data Docs: {default_docs_dir() / 'index.html'}")
     console.print(
         f"See the run, its lineage and checks in the Dagster UI: DAGSTER_HOME={dagster_home()} "
         f"{Path(sys.executable).parent / 'dagster'} dev -w {PROJECT_ROOT / 'workspace.yaml'}  "
         "(then open http://127.0.0.1:3000/runs)"
+    )
+
+
+def _print_publication(published: dict[str, str]) -> None:
+    from superset_assets import launcher
+
+    console.print(f"[bold]Superset[/] at {published.get('superset_url')}: dashboards")
+    console.print(published.get("dashboards", ""))
+    console.print(f"certified marts: {published.get('certified')}")
+    console.print(f"not certified: {published.get('not_certified')}")
+    console.print(
+        f"log in as {launcher.admin_user()} (password in {launcher.state_dir() / 'admin_password'} unless "
+        "SUPERSET_ADMIN_PASSWORD is set); stop it with: python -m superset_assets.launcher stop"
     )
 
 
