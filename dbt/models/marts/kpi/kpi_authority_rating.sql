@@ -11,8 +11,8 @@
 --   score_overdue    100 × (1 − open_overdue_count / appeals_count)
 -- composite_score = Σ wᵢ·scoreᵢ / Σ wᵢ over the components that are not null, weights vars
 -- authority_weight_on_time (0.35), authority_weight_rating (0.25), authority_weight_decisions (0.25),
--- authority_weight_overdue (0.15); null when no component has data. rank_in_kind: rank (1 = best,
--- ties share a rank) among the bodies of the same kind in the month; null without a score.
+-- authority_weight_overdue (0.15). A body-month where no component has data is left out.
+-- rank_in_kind: rank (1 = best, ties share a rank) among the bodies of the same kind in the month.
 
 {%- set weights = {
     'score_on_time': var('authority_weight_on_time'),
@@ -186,6 +186,8 @@ final as (
         on organisations.sector_code = sectors.sector_code
     left join municipalities
         on organisations.municipality_key = municipalities.municipality_key
+    -- a body with nothing to assess in the month (no appeal, no поручение due) is not rated
+    where composite.composite_score is not null
 
 )
 
