@@ -4,6 +4,7 @@ catches what it must, the zip carries no secret, and the read-only role on a rea
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import stat
 import zipfile
@@ -16,7 +17,7 @@ import yaml
 
 from expectations.certification import CertificationStatus
 from superset_assets import build, db_role, spec
-from superset_assets.dbt_docs import marts_models
+from superset_assets.dbt_docs import DBT_DIR, marts_models
 from superset_assets.publish import bundle_zip, certification_of, superset_uri
 from superset_assets.validate import sql_columns, validate_bundle
 
@@ -176,3 +177,18 @@ def test_the_read_only_role_sees_the_marts_only(dsn: str) -> None:
         ro.execute("set default_transaction_read_only = off")  # the default is no protection by itself
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             ro.execute("insert into marts.kpi_example values (4)")
+
+
+def test_dbt_exposures_name_the_dashboards_and_their_marts() -> None:
+    """dbt/models/exposures.yml (stream kpi) and the dashboards agree on slugs and marts. Every
+    dashboard also shows kpi_certification_status (its data status), which exposures may omit."""
+    exposures = yaml.safe_load((DBT_DIR / "models" / "exposures.yml").read_text("utf-8"))
+    by_slug = {}
+    for exposure in exposures["exposures"]:
+        slug = exposure["url"].rstrip("/").rsplit("/", 1)[1]
+        by_slug[slug] = {m.group(1) for d in exposure["depends_on"] if (m := re.search(r"ref\('(\w+)'\)", d))}
+    assert set(by_slug) == set(EXPECTED_DASHBOARDS)
+    for board in spec.DASHBOARDS:
+        marts = {c.mart for c in board.charts()}
+        assert by_slug[board.slug] <= marts, board.slug
+        assert marts - {"kpi_certification_status"} <= by_slug[board.slug], board.slug

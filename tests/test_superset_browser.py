@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from expectations.certification import CertificationStatus, certify
+from expectations.certification import CertificationStatus, certify, current_certification
 from ingestion.generate import generate
 from ingestion.load import ensure_raw_schema
 from superset_assets import db_role, launcher, roles, spec
@@ -90,8 +90,14 @@ def warehouse(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="module")
 def certification(warehouse: str) -> dict[str, CertificationStatus]:
-    statuses, _ = certify(warehouse, run_id="superset-browser-test")
-    return {s.mart: s for s in statuses}
+    """The certification record the pipeline wrote (its mart checks run the suites); validated here
+    only if the job did not."""
+    record = current_certification(warehouse)
+    if not record:
+        certify(warehouse, run_id="superset-browser-test")
+        record = current_certification(warehouse)
+    assert record, "no certification record"
+    return record
 
 
 @pytest.fixture(scope="module")
