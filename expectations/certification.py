@@ -21,7 +21,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ class CertificationStatus:
     @property
     def details(self) -> str:
         """One line for Superset's certification details: suite, verdict and time (UTC)."""
-        when = self.validated_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = self.validated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         verdict = "passed" if self.is_certified else "FAILED"
         return f"Suite {self.suite} {verdict} at {when}"
 
@@ -172,7 +172,7 @@ def certify(
     upstream: Mapping[str, Sequence[str]] | None = None,
     run_name: str | None = None,
 ) -> tuple[list[CertificationStatus], list[SuiteResult]]:
-    """Validate the mart suites (``marts``: names like ``kpi_appeals``; default: every mart suite
+    """Validate the mart suites (``marts``: names like ``kpi_appeals``; None: every mart suite
     whose mart the dbt project builds) and the suites upstream of them in one checkpoint, record the
     certification of each mart, return both.
 
@@ -181,7 +181,7 @@ def certify(
     from expectations.lineage import project_models, upstream_suites
     from expectations.runner import validate
 
-    if marts:
+    if marts is not None:
         wanted = [f"{MARTS_SCHEMA}.{m}" for m in marts]
     else:
         built = project_models(MARTS_SCHEMA)

@@ -513,3 +513,13 @@ def test_cli_certify_records_and_exits_1_when_a_mart_is_withdrawn(wh: str, tmp_p
     assert "WITHDRAWN" in bad.output and "no orphan organisation_key" in bad.output
     current = current_certification(wh)["fct_decisions"]
     assert (current.is_certified, current.run_id) == (False, "cli-2")
+
+
+def test_details_name_the_suite_and_the_time_in_utc() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    local = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=7)))
+    ok = CertificationStatus("kpi_appeals", "marts.kpi_appeals", True, local, (), None)
+    assert ok.details == "Suite marts.kpi_appeals passed at 2026-03-01 02:30 UTC"
+    bad = CertificationStatus("kpi_appeals", "marts.kpi_appeals", False, local, ("x",), None)
+    assert bad.details.startswith("Suite marts.kpi_appeals FAILED")
