@@ -379,7 +379,7 @@ def _print_publication(published: dict[str, str]) -> None:
     from superset_assets import launcher
 
     console.print(f"[bold]Superset[/] at {published.get('superset_url')}: dashboards")
-    console.print(published.get("dashboards", ""))
+    console.print(published.get("dashboards", ""), markup=False)
     console.print(f"certified marts: {published.get('certified')}")
     console.print(f"not certified: {published.get('not_certified')}")
     console.print(
