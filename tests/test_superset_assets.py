@@ -180,8 +180,7 @@ def test_the_read_only_role_sees_the_marts_only(dsn: str) -> None:
 
 
 def test_dbt_exposures_name_the_dashboards_and_their_marts() -> None:
-    """dbt/models/exposures.yml (stream kpi) and the dashboards agree on slugs and marts. Every
-    dashboard also shows kpi_certification_status (its data status), which exposures may omit."""
+    """dbt/models/exposures.yml and the dashboards agree on slugs and on the marts each one reads."""
     exposures = yaml.safe_load((DBT_DIR / "models" / "exposures.yml").read_text("utf-8"))
     by_slug = {}
     for exposure in exposures["exposures"]:
@@ -190,5 +189,4 @@ def test_dbt_exposures_name_the_dashboards_and_their_marts() -> None:
     assert set(by_slug) == set(EXPECTED_DASHBOARDS)
     for board in spec.DASHBOARDS:
         marts = {c.mart for c in board.charts()}
-        assert by_slug[board.slug] <= marts, board.slug
-        assert marts - {"kpi_certification_status"} <= by_slug[board.slug], board.slug
+        assert by_slug[board.slug] == marts, board.slug
