@@ -364,7 +364,10 @@ def test_the_dagster_asset_publishes_to_the_running_superset(superset: str, ware
         resources={"warehouse": WarehouseResource(dsn=warehouse), "superset": SupersetResource(start=False)},
     )
     assert result.success
-    metadata = result.asset_materializations_for_node("superset_dashboards")[0].metadata
+    (event,) = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == superset_dashboards.key
+    ]
+    metadata = event.materialization.metadata
     assert {k: metadata[f"count_{k}"].value for k in EXPECTED_COUNTS} == EXPECTED_COUNTS
     assert metadata["superset_url"].value == superset
     assert _admin(superset).counts() == EXPECTED_COUNTS
