@@ -382,6 +382,7 @@ def _print_publication(published: dict[str, str]) -> None:
     console.print(published.get("dashboards", ""), markup=False)
     console.print(f"certified marts: {published.get('certified')}")
     console.print(f"not certified: {published.get('not_certified')}")
+    console.print(f"not validated (no suite): {published.get('not_validated')}")
     console.print(
         f"log in as {launcher.admin_user()} (password in {launcher.state_dir() / 'admin_password'} unless "
         "SUPERSET_ADMIN_PASSWORD is set); stop it with: python -m superset_assets.launcher stop"

@@ -58,6 +58,7 @@ class PublishSummary:
     dashboards: dict[str, str]  # slug -> URL
     certified: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    unvalidated: list[str] = field(default_factory=list)  # no validation record (no suite)
     datasets_changed: list[str] = field(default_factory=list)
     roles: dict[str, Any] = field(default_factory=dict)
 
@@ -67,6 +68,7 @@ class PublishSummary:
             "objects: " + ", ".join(f"{k} {v}" for k, v in self.counts.items()),
             f"certified datasets: {', '.join(self.certified) or '-'}",
             f"not certified: {', '.join(self.withdrawn) or '-'}",
+            f"not validated (no suite): {', '.join(self.unvalidated) or '-'}",
         ]
         out += [f"  {slug}: {url}" for slug, url in self.dashboards.items()]
         return out
@@ -301,6 +303,8 @@ def publish(
     if missing:
         raise PublishError(f"datasets missing after the import: {', '.join(missing)}")
     certified, withdrawn, changed = sync_certification(client, datasets, certification)
+    unvalidated = [m for m in withdrawn if m not in (certification or {})]
+    withdrawn = [m for m in withdrawn if m not in unvalidated]
     roles: dict[str, Any] = {}
     if with_roles:
         from superset_assets import roles as roles_module
@@ -312,6 +316,7 @@ def publish(
         dashboards=dashboard_urls(client),
         certified=certified,
         withdrawn=withdrawn,
+        unvalidated=unvalidated,
         datasets_changed=changed,
         roles=roles,
     )

@@ -41,6 +41,7 @@ def superset_dashboards(
             "dashboards": dg.MetadataValue.md(links),
             "certified": ", ".join(summary.certified) or "—",
             "not_certified": ", ".join(summary.withdrawn) or "—",
+            "not_validated": ", ".join(summary.unvalidated) or "—",
             **{f"count_{k}": v for k, v in summary.counts.items()},
         }
     )
