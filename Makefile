@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test lint bench warehouse-start warehouse-stop clean
+.PHONY: help install demo test test-fast lint bench warehouse-start warehouse-stop clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -23,9 +23,13 @@ install: $(STAMP)  ## Create .venv and install the pinned dependencies
 demo: $(STAMP)  ## Run the main job end to end on the embedded warehouse
 	$(BIN)/cur demo
 
-test: $(STAMP)  ## Run the whole test suite (lint included)
+test: $(STAMP)  ## Run the whole test suite: every tier (unit, integration, e2e), lint included
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-fast: $(STAMP)  ## The edit-test loop: lint, unit and PostgreSQL integration tests (no dbt builds)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "unit or integration"
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import psycopg
 
+from core.warehouse import resolve_dsn
 from ingestion.sources import SOURCES
-from ingestion.warehouse import resolve_dsn
 
 ROOT = Path(__file__).resolve().parent.parent
 

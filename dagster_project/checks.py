@@ -6,20 +6,19 @@ check the raw tables; the mart suites check the marts and record their certifica
 (``expectations.certification``).
 """
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 import dagster as dg
 
-from dagster_project.assets.ingestion import raw_asset_key
-from dagster_project.dbt_project import ensure_manifest
+from core.dbt import Manifest
+from dagster_project.assets.ingestion import ingestion_assets, raw_asset_key
+from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import WarehouseResource
 from expectations.lineage import project_models, upstream_suites
 from expectations.spec import SuiteSpec
 from expectations.suites import MART_SUITES, MARTS_SCHEMA, RAW_SUITES, SUITES
-from ingestion.sources import tables_of
+from ingestion.schemas import RAW_SCHEMA
 
 GX_CHECK = "gx_suite"
 
@@ -120,25 +119,23 @@ def build_certification_checks(
     return _check
 
 
-# Suites of the marts the dbt project builds (a suite may be ready before its mart is merged), and
-# lineage, from the manifest (re-parsed when older than the dbt project).
-_MANIFEST = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+# Suites of the marts the dbt project builds (a suite may be ready before its mart is merged), lineage
+# and the sources' freshness thresholds: all from the dbt manifest (read, not prepared, here).
+_MANIFEST = Manifest.load(dbt_project.manifest_path)
 _MART_SUITES = [s for s in MART_SUITES if s.table in project_models(MARTS_SCHEMA, _MANIFEST)]
 mart_certification_checks = build_certification_checks(
     "gx_mart_certification", _MART_SUITES, upstream_suites(SUITES, _MANIFEST)
 )
 
-# How stale a source may be before its freshness check warns (days): monthly exports for ПОС and
-# Инцидент Менеджмент, «Дело» exports at least weekly, ministry submissions quarterly.
-_FRESHNESS_DAYS = {"pos": 35, "im": 35, "delo": 8, "indicators": 100}
-
+# How stale a raw table may be before its freshness check warns: the ``warn_after`` of its dbt source
+# (``dbt/models/staging/<source>/_<source>__sources.yml``, the one home of these thresholds).
+_LOADED = {key for a in ingestion_assets for key in a.keys}
 freshness_checks = [
     check
-    for source, days in _FRESHNESS_DAYS.items()
+    for rule in _MANIFEST.freshness(RAW_SCHEMA)
+    if rule.warn_after is not None and raw_asset_key(rule.table) in _LOADED
     for check in dg.build_last_update_freshness_checks(
-        assets=[raw_asset_key(t.name) for t in tables_of(source)],
-        lower_bound_delta=timedelta(days=days),
-        timezone="Asia/Krasnoyarsk",
+        assets=[raw_asset_key(rule.table)], lower_bound_delta=rule.warn_after
     )
 ]
 freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=freshness_checks)

@@ -1,62 +1,30 @@
-"""The dbt project as Dagster sees it: built once here, with its manifest kept up to date."""
+"""The dbt project as Dagster sees it: ``DbtProject`` built once here, with a translator.
+
+Loading this module does no work: the manifest is prepared by the composition root (the ``cur`` CLI
+calls :func:`core.dbt.prepare_manifest` before it loads the definitions) or, under ``dagster dev``,
+here — the equivalent of ``DbtProject.prepare_if_dev()`` with the project's own dbt environment
+(its ``dbt_project.yml`` reads the sources' time zone from the settings).
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from ingestion.config import PROJECT_ROOT
+from core.dbt import DBT_EXECUTABLE, prepare_manifest
+from core.paths import DBT_DIR
 from ingestion.schemas import RAW_SCHEMA
 
-DBT_DIR = PROJECT_ROOT / "dbt"
-
-# dbt of this environment (next to the interpreter), whether or not the venv is on PATH.
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+__all__ = ["DBT_EXECUTABLE", "CurDbtTranslator", "dbt_project", "translator"]
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
-_SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "dbt_project.yml")
-
-
-def _newest_source_mtime() -> float:
-    newest = 0.0
-    for name in _SOURCES_OF_TRUTH:
-        path = DBT_DIR / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for p in files:
-            newest = max(newest, p.stat().st_mtime)
-    return newest
-
-
-def ensure_manifest() -> Path:
-    """Run ``dbt parse`` when the manifest is missing or older than any project file; return its path.
-
-    Parsing needs no database connection, so this works before the warehouse is started.
-    """
-    manifest = dbt_project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [
-                str(DBT_EXECUTABLE),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-            ],
-            check=True,
-            cwd=DBT_DIR,
-            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        )
-    return manifest
+if os.environ.get("DAGSTER_IS_DEV_CLI"):  # `dagster dev`: parse when the project changed
+    prepare_manifest(dbt_project.manifest_path)
 
 
 class CurDbtTranslator(DagsterDbtTranslator):

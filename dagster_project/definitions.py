@@ -1,4 +1,9 @@
-"""The one ``Definitions`` object of the project."""
+"""The one ``Definitions`` object of the project.
+
+Loading it does no work: no settings are read, no server is started and dbt is not parsed (the
+manifest must exist: ``cur`` prepares it, and so does ``dagster dev``; see ``dbt_project.py``).
+Resources read their settings when a run uses them.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,6 @@ from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.failures import run_failure_report
 from dagster_project.jobs import daily_job, daily_schedule, full_refresh_job, landing_sensor
 from dagster_project.resources import LandingResource, SupersetResource, WarehouseResource
-from ingestion.config import get_settings
-
-_settings = get_settings()
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, cur_dbt_assets, superset_dashboards],
@@ -29,9 +31,9 @@ defs = dg.Definitions(
     schedules=[daily_schedule],
     sensors=[landing_sensor, freshness_sensor, run_failure_report],
     resources={
-        "warehouse": WarehouseResource(dsn=_settings.warehouse_dsn),
-        "landing": LandingResource(path=str(_settings.landing_dir)),
-        "superset": SupersetResource(start=_settings.superset_autostart),
+        "warehouse": WarehouseResource(),
+        "landing": LandingResource(),
+        "superset": SupersetResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
     },
 )

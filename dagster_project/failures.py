@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.config import get_settings
+from core.settings import get_settings
 
 # Messages of psycopg / PostgreSQL / dbt-postgres that mean "the server could not be reached or
 # went away", not "the data or the SQL is wrong".

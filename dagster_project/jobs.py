@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from core.settings import DEFAULT_TIMEZONE
 from dagster_project.resources import LandingResource, WarehouseResource
 from ingestion.load import batch_key
 from ingestion.sources import discover
@@ -29,8 +30,8 @@ full_refresh_job = dg.define_asset_job(
 daily_schedule = dg.ScheduleDefinition(
     job=daily_job,
     cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Krasnoyarsk",
-    description="Every morning at 06:00 local time (before the working day of the centre).",
+    execution_timezone=DEFAULT_TIMEZONE,
+    description="Every morning at 06:00 in the region's time (before the working day of the centre).",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

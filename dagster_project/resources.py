@@ -1,4 +1,8 @@
-"""Resources, configured from the environment."""
+"""Resources: their defaults are read from the settings at run time, never when the code loads.
+
+A test or a deployment may pass values explicitly (``WarehouseResource(dsn=...)``); left unset, each
+resource asks :func:`core.settings.get_settings` when a run uses it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.config import get_settings
-from ingestion.warehouse import resolve_dsn
+from core.settings import get_settings
+from core.warehouse import resolve_dsn
 
 
 class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
@@ -32,7 +36,11 @@ class SupersetResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """Superset, as ``superset_assets.launcher`` runs it (``SUPERSET_*`` settings, see .env.example).
 
     ``start``: start the local Superset (installing and initialising it on first use) when it is not
-    running; off, the publication expects a Superset already listening at ``SUPERSET_PORT``.
+    running; off, the publication expects a Superset already listening at ``SUPERSET_PORT``. Unset:
+    ``CUR_SUPERSET_AUTOSTART``.
     """
 
-    start: bool = True
+    start: bool | None = None
+
+    def should_start(self) -> bool:
+        return get_settings().superset_autostart if self.start is None else self.start

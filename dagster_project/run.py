@@ -1,6 +1,6 @@
 """Run a job of the Definitions on the project's persistent Dagster instance, and summarise it.
 
-Used by ``cur demo`` (and ``cur run``): the run is recorded in ``$DAGSTER_HOME`` (default
+Used by ``cur demo`` (and ``cur pipeline run``): the run is recorded in ``$DAGSTER_HOME`` (default
 ``.state/dagster``), so ``dagster dev`` on the same home shows it with its lineage and checks.
 """
 
@@ -12,7 +12,10 @@ from pathlib import Path
 
 import psycopg
 
-from ingestion.config import get_settings
+from core.dbt import prepare_manifest
+from core.dsn import Dsn
+from core.settings import get_settings
+from core.warehouse import warehouse_dsn
 
 SQLITE_CONFIG = "telemetry:\n  enabled: false\n"
 
@@ -27,9 +30,9 @@ storage:
 """
 
 
-def dagster_storage_url(dsn: str) -> str:
+def dagster_storage_url(dsn: str | Dsn) -> str:
     """The warehouse DSN with the ``postgresql+psycopg2`` scheme dagster-postgres needs."""
-    return "postgresql+psycopg2://" + dsn.split("://", 1)[1]
+    return Dsn.parse(dsn).sqlalchemy("psycopg2")
 
 
 def dagster_home() -> Path:
@@ -38,18 +41,17 @@ def dagster_home() -> Path:
     ``CUR_DAGSTER_STORAGE=postgres`` keeps Dagster's runs in the database ``$CUR_DAGSTER_DATABASE``
     (default ``dagster``) on the warehouse server; the default is SQLite files in the home folder.
     """
-    home = Path(os.environ.get("DAGSTER_HOME") or get_settings().state_dir / "dagster")
+    settings = get_settings()
+    home = settings.dagster_home or settings.state_dir / "dagster"
     home.mkdir(parents=True, exist_ok=True)
-    use_postgres = os.environ.get("CUR_DAGSTER_STORAGE", "sqlite").lower() == "postgres"
+    use_postgres = settings.dagster_storage == "postgres"
     if use_postgres and "CUR_DAGSTER_PG_URL" not in os.environ:
-        from ingestion.warehouse import resolve_dsn
-
-        dsn = resolve_dsn(start=True)
-        database = os.environ.get("CUR_DAGSTER_DATABASE", "dagster")
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        server = warehouse_dsn(settings, start=True)
+        database = settings.dagster_database
+        with psycopg.connect(server.secret(), autocommit=True) as conn:
             if not conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone():
                 conn.execute(f'create database "{database}"')
-        os.environ["CUR_DAGSTER_PG_URL"] = dagster_storage_url(dsn.rsplit("/", 1)[0] + f"/{database}")
+        os.environ["CUR_DAGSTER_PG_URL"] = dagster_storage_url(server.with_database(database))
     (home / "dagster.yaml").write_text(POSTGRES_CONFIG if use_postgres else SQLITE_CONFIG)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -95,6 +97,7 @@ def run_job(job_name: str, run_config: dict | None = None) -> RunSummary:
     import dagster as dg
 
     dagster_home()
+    prepare_manifest()
     from dagster_project.definitions import defs
 
     job = defs.resolve_job_def(job_name)

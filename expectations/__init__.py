@@ -1,7 +1,7 @@
 """Data quality with Great Expectations: suites as code, run against the warehouse, Data Docs on disk.
 
 ``validate(dsn)`` runs every suite (``expectations.suites.SUITES``) and returns one
-:class:`SuiteResult` per suite; ``python -m expectations.runner validate`` does the same from a shell.
+:class:`SuiteResult` per suite; ``cur quality validate`` does the same from a shell.
 """
 
 from __future__ import annotations

@@ -14,52 +14,32 @@ What persists, and where:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
-from psycopg.conninfo import conninfo_to_dict
-from sqlalchemy.engine import URL
 
-from ingestion.config import get_settings
+from core.dsn import Dsn
+from core.settings import get_settings
 
 DATASOURCE_NAME = "warehouse"
 SITE_NAME = "cur_data_docs"
-DOCS_DIR_ENV = "CUR_GX_DOCS_DIR"
 RESULTS_STORE = "cur_validation_results"
 RESULTS_DIR_NAME = "validation_results"
 
 
 def sqlalchemy_url(dsn: str) -> str:
-    """The SQLAlchemy URL (psycopg2 driver) of a psycopg DSN, URL or ``key=value`` form."""
-    for scheme in ("postgresql://", "postgres://"):
-        if dsn.startswith(scheme):
-            return "postgresql+psycopg2://" + dsn.removeprefix(scheme)
-    if dsn.startswith("postgresql+"):
-        return dsn
-    params: dict[str, Any] = conninfo_to_dict(dsn)
-    port = params.pop("port", None)
-    url = URL.create(
-        "postgresql+psycopg2",
-        username=params.pop("user", None),
-        password=params.pop("password", None),
-        host=params.pop("host", None),
-        port=int(port) if port else None,
-        database=params.pop("dbname", None),
-        query={k: str(v) for k, v in params.items()},
-    )
-    return url.render_as_string(hide_password=False)
+    """The SQLAlchemy URL (psycopg2 driver) of a warehouse DSN."""
+    return Dsn.parse(dsn).sqlalchemy("psycopg2")
 
 
 def default_docs_dir() -> Path:
     """``$CUR_GX_DOCS_DIR`` if set, else ``<state dir>/gx/data_docs`` (``<repo>/.state/gx/data_docs``)."""
-    value = os.environ.get(DOCS_DIR_ENV)
-    if value:
-        return Path(value).expanduser().resolve()
-    return get_settings().state_dir / "gx" / "data_docs"
+    docs = get_settings().gx_docs_dir
+    assert docs is not None  # derived from the state folder when unset
+    return docs
 
 
 @dataclass

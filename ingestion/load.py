@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import psycopg
 
-from ingestion.config import get_settings
+from core.settings import get_settings
 from ingestion.schemas import Table, raw_ddl
 from ingestion.sources import NAME_CARRIES_DATA, FileRejected, ReadContext, Record, discover, reader_for
 
@@ -148,7 +148,7 @@ def load_file(
     retry_rejected: bool = False,
 ) -> BatchResult:
     """Load one landing file as one batch; see the module docstring for the guarantees."""
-    ctx = ctx or ReadContext(timezone=get_settings().source_timezone)
+    ctx = ctx or ReadContext(timezone=get_settings().timezone_for(source))
     started = time.perf_counter()
     digest = batch_key(source, path)
     size = path.stat().st_size
@@ -301,10 +301,11 @@ def load_landing(
     """Load every file of the landing folder (or of the given sources), in export order."""
     files = discover(landing_dir, sources) if sources else discover(landing_dir)
     results: list[BatchResult] = []
-    ctx = ReadContext(timezone=get_settings().source_timezone)
+    settings = get_settings()
     with psycopg.connect(dsn) as conn:
         ensure_raw_schema(conn)
         for source, path in files:
+            ctx = ReadContext(timezone=settings.timezone_for(source))
             result = load_file(conn, source, path, ctx=ctx, progress=progress, retry_rejected=retry_rejected)
             results.append(result)
             if on_result:
@@ -323,6 +324,21 @@ def recent_batches(dsn: str, limit: int = 20, source: str | None = None) -> list
                where %(source)s::text is null or source = %(source)s
                order by batch_id desc limit %(limit)s""",
             {"source": source, "limit": limit},
+        )
+        names = [d.name for d in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def quarantined_rows(dsn: str, batch_id: int | None = None, limit: int = 30) -> list[dict[str, Any]]:
+    """Quarantined rows with their file, row number, field and reason; newest batch first."""
+    with psycopg.connect(dsn) as conn:
+        ensure_raw_schema(conn)
+        cur = conn.execute(
+            """select b.file_name, q.batch_id, q.source_row, q.field, q.reason
+               from raw.quarantine q join raw.load_batches b using (batch_id)
+               where %(b)s::bigint is null or q.batch_id = %(b)s
+               order by q.batch_id desc, q.source_row limit %(n)s""",
+            {"b": batch_id, "n": limit},
         )
         names = [d.name for d in cur.description or []]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -42,7 +42,7 @@ def deploy(
 
 
 def main() -> int:
-    from ingestion.warehouse import resolve_dsn
+    from core.warehouse import resolve_dsn
 
     try:
         summary = deploy(resolve_dsn(start=True))

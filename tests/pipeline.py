@@ -33,3 +33,14 @@ def run_job(dsn: str, landing: Path, job: str = "daily_incremental") -> dg.Execu
         resources={"warehouse": WarehouseResource(dsn=dsn), "landing": LandingResource(path=str(landing))},
         raise_on_error=False,
     )
+
+
+def check_failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """``<asset>:<check>`` of every asset check of the run that did not pass."""
+    failed = []
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:  # type: ignore[union-attr]
+                failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")  # type: ignore[union-attr]
+    return failed

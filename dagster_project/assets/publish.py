@@ -31,7 +31,7 @@ def superset_dashboards(
 ) -> dg.MaterializeResult:
     from superset_assets.deploy import deploy
 
-    summary = deploy(warehouse.get_dsn(), start=superset.start)
+    summary = deploy(warehouse.get_dsn(), start=superset.should_start())
     for line in summary.lines():
         context.log.info(line)
     links = "\n".join(f"- [{slug}]({url})" for slug, url in summary.dashboards.items())

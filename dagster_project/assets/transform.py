@@ -7,10 +7,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
-from dagster_project.dbt_project import dbt_project, ensure_manifest, translator
+from core.dbt import dbt_env
+from dagster_project.dbt_project import dbt_project, translator
 from dagster_project.failures import retry_if_transient
 from dagster_project.resources import WarehouseResource
-from ingestion.warehouse import dbt_env
 
 
 class DbtRunConfig(dg.Config):
@@ -18,7 +18,7 @@ class DbtRunConfig(dg.Config):
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from core.settings import DEFAULT_TIMEZONE
 from ingestion import parsing
 from ingestion.parsing import FieldError
 from ingestion.schemas import Table
@@ -51,7 +52,7 @@ class FileRejected(Exception):
 
 @dataclass(frozen=True)
 class ReadContext:
-    timezone: str = "Asia/Krasnoyarsk"
+    timezone: str = DEFAULT_TIMEZONE
 
 
 class Reader(Protocol):

@@ -13,7 +13,7 @@ with
 
 certifications as (
 
-    select * from {{ source('quality', 'certifications') }}
+    select * from {{ ref('stg_quality__certifications') }}
 
 ),
 

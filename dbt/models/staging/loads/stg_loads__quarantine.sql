@@ -1,7 +1,7 @@
 -- Quarantined rows: rows of landing files that could not be loaded, with the field and the reason.
 --
 -- The raw text of the row stays in raw: for a ПОС file it is a whole appeal with the applicant's
--- name, e-mail and phone. Staging exposes its length only; `cur quarantine` shows the text to those
+-- name, e-mail and phone. Staging exposes its length only; `cur data quarantine` shows the text to those
 -- allowed to read raw.
 
 with

@@ -1,0 +1,5 @@
+"""``python -m cli`` is ``cur``."""
+
+from cli.main import main
+
+main()

@@ -1,0 +1,196 @@
+"""One way to run dbt, and one reader of its manifest, for every room.
+
+- :func:`dbt_env`: the variables ``dbt/profiles.yml`` and ``dbt_project.yml`` read (connection from a
+  :class:`~core.dsn.Dsn`, the sources' time zone from the settings);
+- :func:`run_dbt`: dbt of this environment in ``dbt/``, with those variables;
+- :class:`Manifest`: the parsed project (``dbt/target/manifest.json``), prepared by
+  :func:`prepare_manifest` when it is missing or older than any project file (one staleness rule).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from core.dsn import Dsn
+from core.paths import DBT_DIR
+from core.settings import Settings, get_settings
+
+# dbt of this environment (next to the interpreter), whether or not the venv is on PATH.
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+MANIFEST_PATH = DBT_DIR / "target" / "manifest.json"
+_SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "dbt_project.yml")
+
+
+def dbt_env(dsn: str | Dsn | None = None, settings: Settings | None = None) -> dict[str, str]:
+    """The environment dbt needs: ``CUR_DBT_*`` (connection) and ``CUR_SOURCE_TIMEZONE``."""
+    settings = settings or get_settings()
+    env = {"CUR_SOURCE_TIMEZONE": settings.source_timezone, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    if settings.pii_key is not None:
+        env["CUR_PII_KEY"] = settings.pii_key.get_secret_value()
+    if dsn is not None:
+        address = Dsn.parse(dsn)
+        env |= {
+            "CUR_DBT_HOST": address.host,
+            "CUR_DBT_PORT": str(address.port),
+            "CUR_DBT_USER": address.user,
+            "CUR_DBT_PASSWORD": address.password or "",
+            "CUR_DBT_DBNAME": address.database,
+        }
+    return env
+
+
+def run_dbt(
+    args: Sequence[str],
+    dsn: str | Dsn | None = None,
+    *,
+    target_dir: Path | None = None,
+    capture: bool = False,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``dbt <args>`` in ``dbt/`` with the project's profiles and :func:`dbt_env`.
+
+    ``target_dir`` keeps the artefacts apart (tests building several databases at once).
+    """
+    command = [str(DBT_EXECUTABLE), *args]
+    if args and "--profiles-dir" not in args:
+        command += ["--profiles-dir", str(DBT_DIR)]
+    if args and target_dir is not None and "--target-path" not in args:
+        command += ["--target-path", str(target_dir)]
+    env = {**os.environ, **dbt_env(dsn)}
+    if target_dir is not None:
+        env["DBT_LOG_PATH"] = str(target_dir / "logs")
+    return subprocess.run(
+        command,
+        cwd=DBT_DIR,
+        env=env,
+        capture_output=capture,
+        text=True,
+        check=check,
+    )
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in _SOURCES_OF_TRUTH:
+        path = DBT_DIR / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for p in files:
+            newest = max(newest, p.stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(path: Path = MANIFEST_PATH) -> bool:
+    """Missing, or older than any file of the dbt project."""
+    return not path.exists() or path.stat().st_mtime < _newest_source_mtime()
+
+
+def prepare_manifest(path: Path = MANIFEST_PATH) -> Path:
+    """``dbt parse`` (no database needed) when the manifest is stale; return its path."""
+    if manifest_is_stale(path):
+        result = run_dbt(["parse", "--quiet"], capture=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return path
+
+
+def _relation(node: Mapping[str, Any]) -> str:
+    """``schema.name`` of a model or source node (a source is named by its table identifier)."""
+    name = node.get("identifier") or node.get("alias") or node["name"]
+    return f"{node['schema']}.{name}"
+
+
+_PERIODS = {"minute": "minutes", "hour": "hours", "day": "days"}
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    """A dbt source table's freshness thresholds (``freshness:`` in ``_<source>__sources.yml``)."""
+
+    source: str
+    table: str
+    warn_after: timedelta | None
+    error_after: timedelta | None
+
+
+def _delta(rule: Mapping[str, Any] | None) -> timedelta | None:
+    if not rule or rule.get("count") is None or rule.get("period") is None:
+        return None
+    return timedelta(**{_PERIODS[rule["period"]]: int(rule["count"])})
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Typed access to what the rooms need from ``manifest.json``."""
+
+    data: Mapping[str, Any]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Manifest:
+        """The manifest at ``path``, or the project's, prepared first when stale."""
+        path = path or prepare_manifest()
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    @cached_property
+    def _nodes(self) -> dict[str, Mapping[str, Any]]:
+        return {**self.data.get("nodes", {}), **self.data.get("sources", {})}
+
+    def models(self, schema: str | None = None) -> dict[str, Mapping[str, Any]]:
+        """Model nodes by name, optionally only those built into ``schema``."""
+        return {
+            n["name"]: n
+            for n in self.data.get("nodes", {}).values()
+            if n.get("resource_type") == "model" and (schema is None or n.get("schema") == schema)
+        }
+
+    def freshness(self, schema: str) -> list[SourceFreshness]:
+        """Freshness thresholds of the source tables in ``schema`` that declare them."""
+        found = []
+        for n in self.data.get("sources", {}).values():
+            rule = n.get("freshness") or {}
+            if n.get("schema") != schema or not (rule.get("warn_after") or rule.get("error_after")):
+                continue
+            warn, error = _delta(rule.get("warn_after")), _delta(rule.get("error_after"))
+            if warn or error:
+                found.append(SourceFreshness(n["source_name"], n["name"], warn, error))
+        return sorted(found, key=lambda f: (f.source, f.table))
+
+    def ancestors(self, unique_id: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self._nodes.get(unique_id, {}).get("depends_on", {}).get("nodes", []))
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(self._nodes.get(parent, {}).get("depends_on", {}).get("nodes", []))
+        return seen
+
+    def upstream_relations(self, relations: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """For each ``schema.table`` given, the other given relations among its dbt ancestors."""
+        known = set(relations)
+        by_relation = {
+            _relation(n): uid
+            for uid, n in self._nodes.items()
+            if n.get("resource_type") in ("model", "source") and n.get("schema")
+        }
+        result: dict[str, tuple[str, ...]] = {}
+        for relation in known:
+            uid = by_relation.get(relation)
+            if uid is None:
+                result[relation] = ()
+                continue
+            parents = {
+                _relation(self._nodes[a])
+                for a in self.ancestors(uid)
+                if a in self._nodes and self._nodes[a].get("schema")
+            }
+            result[relation] = tuple(sorted(p for p in parents if p in known and p != relation))
+        return result

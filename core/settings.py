@@ -1,0 +1,121 @@
+"""One typed settings object for every room, read from the environment and the project's ``.env``.
+
+Every field has an environment variable (documented in ``.env.example``); the environment wins over
+``.env``. Settings are read when :func:`get_settings` is called, never at import, so the CLI and the
+tests can change the environment first.
+
+The time zone of the sources is defined here once: ``CUR_SOURCE_TIMEZONE`` (default
+:data:`DEFAULT_TIMEZONE`), with a per-source override ``CUR_SOURCE_TIMEZONE_<SOURCE>`` (for example
+``CUR_SOURCE_TIMEZONE_IM``). The readers take it from :meth:`Settings.timezone_for`; dbt gets the
+default through :func:`core.dbt.dbt_env`; Dagster's schedule runs in it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.paths import PROJECT_ROOT
+
+# Republic of Khakassia, UTC+7: the local time of the region's bodies and of their exports.
+DEFAULT_TIMEZONE = "Asia/Krasnoyarsk"
+_TZ_OVERRIDE_PREFIX = "CUR_SOURCE_TIMEZONE_"
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as {DEFAULT_TIMEZONE})") from exc
+    return name
+
+
+class Settings(BaseSettings):
+    """Runtime settings of the warehouse, the sources, Dagster, Great Expectations and Superset."""
+
+    model_config = SettingsConfigDict(env_prefix="CUR_", extra="ignore")
+
+    # ---- warehouse
+    state_dir: Path = Field(PROJECT_ROOT / ".state", description="embedded server data, secrets, run storage")
+    warehouse_dsn: SecretStr | None = Field(None, description="external PostgreSQL; unset = embedded")
+    embedded_port: int = Field(55432, ge=1, le=65535)
+    embedded_database: str = "cur_dwh"
+    pii_key: SecretStr | None = Field(None, description="key of the personal-data pseudonyms")
+
+    # ---- sources
+    landing_dir: Path = PROJECT_ROOT / "data" / "landing"
+    source_timezone: str = DEFAULT_TIMEZONE
+    source_timezones: dict[str, str] = Field(
+        default_factory=dict, description="per-source overrides from CUR_SOURCE_TIMEZONE_<SOURCE>"
+    )
+
+    # ---- Great Expectations
+    gx_docs_dir: Path | None = None
+
+    # ---- Dagster
+    dagster_home: Path | None = Field(None, validation_alias=AliasChoices("DAGSTER_HOME"))
+    dagster_storage: Literal["sqlite", "postgres"] = "sqlite"
+    dagster_database: str = "dagster"
+
+    # ---- Superset
+    superset_autostart: bool = True
+    superset_port: int = Field(8088, validation_alias=AliasChoices("SUPERSET_PORT"))
+    superset_state_dir: Path | None = Field(None, validation_alias=AliasChoices("SUPERSET_STATE_DIR"))
+
+    @field_validator("state_dir", "landing_dir", "gx_docs_dir", "dagster_home", "superset_state_dir")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @field_validator("warehouse_dsn", "pii_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return value or None
+
+    @field_validator("dagster_storage", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("source_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return _check_timezone(value)
+
+    @model_validator(mode="after")
+    def _derived(self) -> Settings:
+        defaults = {
+            "gx_docs_dir": self.state_dir / "gx" / "data_docs",
+            "dagster_home": self.state_dir / "dagster",
+            "superset_state_dir": self.state_dir / "superset",
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
+        overrides = {
+            key.removeprefix(_TZ_OVERRIDE_PREFIX).lower(): _check_timezone(value)
+            for key, value in os.environ.items()
+            if key.startswith(_TZ_OVERRIDE_PREFIX) and value
+        }
+        self.source_timezones = {**overrides, **self.source_timezones}
+        return self
+
+    @property
+    def uses_embedded(self) -> bool:
+        return self.warehouse_dsn is None
+
+    def timezone_for(self, source: str) -> str:
+        """The time zone of a source's timestamps that carry no offset."""
+        return self.source_timezones.get(source.lower(), self.source_timezone)
+
+
+def get_settings() -> Settings:
+    """Read the settings now: the environment, then the project's ``.env`` for what it leaves unset."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return Settings()

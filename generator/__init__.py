@@ -1,0 +1,59 @@
+"""A deterministic, seedable generator of realistic source files for the ЦУР warehouse.
+
+:func:`generate` writes, into a landing folder, files of all four source families exactly as
+``docs/sources.md`` describes them (``pos/``, ``im/``, ``delo/``, ``indicators/``) and
+``_manifest.json`` with every file's row count and number of deliberately bad rows. The same
+arguments give byte-identical files; memory stays flat however many appeals are asked for.
+Reference data (municipalities, sectors, organisations, categories, topics, the production
+calendar) comes from the dbt seeds in ``dbt/seeds``; organisations' ИНН/КПП/ОГРН there are synthetic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.catalog import load_catalog
+from generator.common import Progress, months_of
+from generator.manifest import FileEntry, Manifest
+
+__all__ = ["FileEntry", "Manifest", "generate"]
+
+
+def generate(
+    out_dir: Path,
+    *,
+    appeals: int = 5000,
+    seed: int = 42,
+    start: date = date(2025, 11, 1),
+    months: int = 12,
+    bad_rate: float = 0.005,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Write a full sample into ``out_dir``; return (and write) its manifest.
+
+    ``appeals`` ПОС appeals over ``months`` calendar months from the month of ``start``; about
+    0.4 × ``appeals`` Инцидент Менеджмент incidents; max(150, ``appeals``/40) «Дело» поручения in four
+    successive exports; indicator submissions of eight ministries with resubmissions. About
+    ``bad_rate`` of rows (at least one in every file of 50 rows or more) are deliberately bad.
+    """
+    from generator.delo import generate_delo
+    from generator.im import generate_im
+    from generator.indicators import generate_indicators
+    from generator.pos import generate_pos
+
+    if appeals < 1 or months < 1:
+        raise ValueError("appeals and months must be positive")
+    if not 0 <= bad_rate <= 0.5:
+        raise ValueError("bad_rate must be between 0 and 0.5")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    catalog = load_catalog()
+    period = months_of(start, months)
+    manifest = Manifest(seed, appeals, period[0].start.date().isoformat(), months, bad_rate)
+    generate_pos(out_dir, catalog, period, appeals, seed, bad_rate, manifest, progress)
+    generate_im(out_dir, catalog, period, round(appeals * 0.4), seed, bad_rate, manifest, progress)
+    generate_delo(out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress)
+    generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress)
+    manifest.write(out_dir)
+    return manifest

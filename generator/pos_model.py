@@ -1,0 +1,245 @@
+"""One ПОС appeal from creation to the applicant's rating, and its state as of a moment.
+
+In: a random stream, the appeal's number and creation time, its subject and place. Out: the *full*
+appeal (a JSON-ready dict with every future status event, plus private keys starting with ``_``)
+and, by :func:`project`, the record an export taken at a given moment shows (events up to then).
+Status flow: MODERATION_NEW → MODERATION_ACCEPT (or MODERATION_DECLINE with a reject reason, ~5 %)
+→ [FORWARD_TO_*] → TAKE_TO_WORK → SET_EXECUTOR → [POSTPONE] → SEND_RESPONSE; timestamps never go
+back. The answer time is lognormal with a long tail (~85–90 % within 8 days).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from generator import texts
+from generator.catalog import Municipality, PosSubject
+from generator.common import iso
+from generator.geo import Address, address
+from generator.orgs import OrgChooser
+from generator.people import Person, person
+
+STATUS_TEXT = {
+    "MODERATION_NEW": "Новое обращение, на модерации",
+    "MODERATION_ACCEPT": "Принято модератором",
+    "MODERATION_DECLINE": "Отклонено модератором",
+    "FORWARD_TO_PARENT": "Перенаправлено в вышестоящую организацию",
+    "FORWARD_TO_SUBORDINATE": "Перенаправлено в подведомственную организацию",
+    "TAKE_TO_WORK": "Взято в работу",
+    "SET_EXECUTOR": "Назначен исполнитель",
+    "POSTPONE": "Срок рассмотрения продлён",
+    "SEND_RESPONSE": "Ответ направлен",
+}
+RATING_WEIGHTS = (0.12, 0.08, 0.15, 0.25, 0.40)  # 1..5: 65 % are 4 or 5
+REPEAT_SHARE = 0.08
+REPEAT_WINDOW = timedelta(days=30)
+MODERATORS = [
+    "Модератор ЦУР Иванова А. С.",
+    "Модератор ЦУР Петров Д. В.",
+    "Модератор ЦУР Чебодаева Е. Н.",
+    "Модератор ЦУР Кузнецов И. А.",
+]
+
+
+@dataclass(frozen=True)
+class Applicant:
+    epgu_id: str
+    person: Person
+    subject: PosSubject
+    place: Address
+    created: datetime
+
+
+class RecentApplicants:
+    """A bounded ring of recent applicants, from which repeat appeals are drawn."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._ring: deque[Applicant] = deque(maxlen=size)
+
+    def add(self, a: Applicant) -> None:
+        self._ring.append(a)
+
+    def repeat_of(self, rng: random.Random, now: datetime) -> Applicant | None:
+        if not self._ring or rng.random() >= REPEAT_SHARE:
+            return None
+        for _ in range(4):
+            i = len(self._ring) - 1 - int(rng.random() ** 2 * len(self._ring))
+            a = self._ring[i]
+            if timedelta(0) <= now - a.created <= REPEAT_WINDOW:
+                return a
+        return None
+
+
+def _event(status: str, at: datetime, by: str, answer: dict[str, object] | None = None) -> dict[str, object]:
+    return {
+        "Status": status,
+        "StatusText": STATUS_TEXT[status],
+        "CreatedAt": iso(at),
+        "CreatedBy": by,
+        "Answer": answer,
+    }
+
+
+def _hours(rng: random.Random, median: float, sigma: float, cap: float) -> timedelta:
+    return timedelta(hours=min(cap, median * rng.lognormvariate(0.0, sigma)))
+
+
+def _office_hours(rng: random.Random, t: datetime) -> datetime:
+    """Answers go out in the daytime: a night-time moment moves to the next morning."""
+    t = t.replace(microsecond=0)
+    if 8 <= t.hour < 20:
+        return t
+    day = t.date() if t.hour < 8 else t.date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 8) + timedelta(seconds=rng.randrange(10 * 3600))
+
+
+def simulate(
+    rng: random.Random,
+    seq: int,
+    created: datetime,
+    subject: PosSubject,
+    muni: Municipality,
+    orgs: OrgChooser,
+    recent: RecentApplicants,
+) -> dict[str, object]:
+    """The full appeal number ``seq`` (0-based) created at ``created``; a repeat appeal (~8 %) takes
+    the applicant, subject and address of a recent one."""
+    prior = recent.repeat_of(rng, created)
+    if prior is not None:
+        who, epgu, subject, place = prior.person, prior.epgu_id, prior.subject, prior.place
+    else:
+        who, epgu, place = person(rng), f"10{rng.randrange(10**8):08d}", address(rng, muni)
+    recent.add(Applicant(epgu, who, subject, place, created))
+    org = orgs.choose(rng, subject.sector_code, place.municipality.oktmo)
+    moderator = MODERATORS[rng.randrange(len(MODERATORS))]
+    history = [_event("MODERATION_NEW", created, "Система")]
+    t = created
+    answer_at: datetime | None = None
+    rating: int | None = None
+    rating_at: datetime | None = None
+    if rng.random() < 0.05:
+        t += _hours(rng, 3.0, 1.0, 72)
+        reason = texts.REJECT_REASONS[rng.randrange(len(texts.REJECT_REASONS))]
+        history.append(
+            _event(
+                "MODERATION_DECLINE",
+                t,
+                moderator,
+                {"AnswerType": "Отклонено", "Comment": reason, "RejectReason": {"Name": reason}},
+            )
+        )
+    else:
+        answer_days = min(120.0, 3.0 * rng.lognormvariate(0.0, 0.72))
+        postponed = rng.random() < 0.06
+        if postponed:
+            answer_days = max(answer_days * 2.5, 9.0 + rng.random() * 10)
+        deadline = created + timedelta(days=answer_days)
+        t += _hours(rng, 2.0, 1.0, 36)
+        history.append(_event("MODERATION_ACCEPT", t, moderator))
+        if rng.random() < 0.12:
+            t += _hours(rng, 4.0, 1.0, 48)
+            kind = "FORWARD_TO_PARENT" if rng.random() < 0.5 else "FORWARD_TO_SUBORDINATE"
+            history.append(_event(kind, t, org.name))
+        t += _hours(rng, 3.0, 1.0, 48)
+        history.append(_event("TAKE_TO_WORK", t, org.name))
+        t += _hours(rng, 2.0, 1.0, 24)
+        executor = person(rng)
+        history.append(_event("SET_EXECUTOR", t, executor.short))
+        if postponed:
+            t = max(t, created + timedelta(days=answer_days * 0.4)) + timedelta(minutes=rng.randrange(1, 600))
+            history.append(
+                _event(
+                    "POSTPONE",
+                    t,
+                    executor.short,
+                    {
+                        "AnswerType": "Продление срока",
+                        "Comment": rng.choice(texts.POSTPONE_COMMENTS),
+                        "RejectReason": None,
+                    },
+                )
+            )
+        answer_at = _office_hours(rng, max(deadline, t + timedelta(minutes=rng.randrange(30, 600))))
+        history.append(
+            _event(
+                "SEND_RESPONSE",
+                answer_at,
+                executor.short,
+                {
+                    "AnswerType": rng.choice(texts.ANSWER_TYPES),
+                    "Comment": rng.choice(texts.ANSWER_COMMENTS),
+                    "RejectReason": None,
+                },
+            )
+        )
+        if rng.random() < 0.45:
+            rating = rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0]
+            rating_at = answer_at + _hours(rng, 20.0, 1.0, 24 * 20)
+    last = max([str(e["CreatedAt"]) for e in history] + ([iso(rating_at)] if rating_at else []))
+    year = created.year
+    return {
+        "Id": 1_000_001 + seq,
+        "PosId": f"ПОС-{year}-{seq + 1:07d}",
+        "Applicant": {
+            "EpguId": epgu,
+            "Surname": who.surname,
+            "Name": who.name,
+            "Patronymic": who.patronymic,
+            "Email": who.email,
+            "Phone": who.phone,
+        },
+        "Description": texts.appeal_text(rng, subject, prior is not None),
+        "SubjectId": subject.subject_id,
+        "SubjectName": subject.subject_name,
+        "SubsubjectId": subject.subsubject_id,
+        "SubsubjectName": subject.subsubject_name,
+        "Location": {"Address": place.text, "Latitude": place.latitude, "Longitude": place.longitude},
+        "OrganizationInfo": {
+            "Name": org.name,
+            "Address": org.address,
+            "Inn": org.inn,
+            "Kpp": org.kpp,
+            "Ogrn": org.ogrn,
+            "Oktmo": place.municipality.oktmo,
+        },
+        "CreatedAt": iso(created),
+        "Status": history[-1]["Status"],
+        "StatusText": history[-1]["StatusText"],
+        "AnswerAt": iso(answer_at) if answer_at else None,
+        "Rating": rating,
+        "AppealKind": "обращение" if rng.random() < 0.8 else "сообщение",
+        "History": history,
+        "_rating_at": iso(rating_at) if rating_at else None,
+        "_last": last,
+    }
+
+
+def project(full: dict[str, object], cutoff: str) -> dict[str, object]:
+    """The appeal as an export taken at ``cutoff`` (ISO text, exclusive) shows it."""
+    events = [e for e in full["History"] if str(e["CreatedAt"]) < cutoff]  # type: ignore[union-attr]
+    last = events[-1]
+    answered = last["Status"] == "SEND_RESPONSE"
+    rating_at = full["_rating_at"]
+    rec = {k: v for k, v in full.items() if not k.startswith("_")}
+    rec["Status"] = last["Status"]
+    rec["StatusText"] = last["StatusText"]
+    rec["AnswerAt"] = full["AnswerAt"] if answered else None
+    rec["Rating"] = full["Rating"] if answered and rating_at is not None and str(rating_at) < cutoff else None
+    rec["History"] = events
+    return rec
+
+
+def changed_between(full: dict[str, object], since: str, cutoff: str) -> bool:
+    """Whether the appeal changed in [since, cutoff): a new status event or a rating."""
+    times = [str(e["CreatedAt"]) for e in full["History"]]  # type: ignore[union-attr]
+    if full["_rating_at"]:
+        times.append(str(full["_rating_at"]))
+    return any(since <= t < cutoff for t in times)
+
+
+def pending_after(full: dict[str, object], cutoff: str) -> bool:
+    """Whether the appeal still changes at or after ``cutoff``."""
+    return str(full["_last"]) >= cutoff

@@ -1,0 +1,166 @@
+"""Dagster: the whole graph in-process on a real database, the sensor, and failing checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from dagster_project.definitions import defs
+from dagster_project.jobs import landing_sensor, new_landing_files
+from dagster_project.resources import LandingResource, WarehouseResource
+from ingestion.load import load_landing
+from tests import factories as f
+from tests.conftest import SampleBuild
+from tests.pipeline import run_job
+
+
+def _resources(dsn: str, landing: Path) -> dict[str, object]:
+    return {"warehouse": WarehouseResource(dsn=dsn), "landing": LandingResource(path=str(landing))}
+
+
+def _run_daily(dsn: str, landing: Path) -> dg.ExecuteInProcessResult:
+    return run_job(dsn, landing)
+
+
+def _check_results(result: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation]:
+    return [
+        e.event_specific_data  # type: ignore[misc]
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+
+
+def test_definitions_validate_with_jobs_schedule_and_sensor() -> None:
+    dg.Definitions.validate_loadable(defs)
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {"daily_incremental", "full_refresh"}
+    assert defs.get_schedule_def("daily_incremental_schedule").cron_schedule == "0 6 * * *"
+    assert defs.get_sensor_def("landing_sensor")
+
+
+def test_lineage_runs_from_raw_tables_into_staging_models() -> None:
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey(["staging", "stg_pos__appeals"])).parent_keys
+    assert dg.AssetKey(["raw", "pos_appeals"]) in parents
+    assert graph.get(dg.AssetKey(["raw", "pos_appeals"])).group_name == "ingestion"
+    assert graph.get(dg.AssetKey(["staging", "stg_pos__appeals"])).group_name == "staging"
+    assert graph.get(dg.AssetKey(["reference", "ref_sectors"])).group_name == "reference"
+    assert any(k.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"]) for k in graph.asset_check_keys)
+
+
+def test_the_whole_graph_materialises_and_a_second_run_loads_only_the_new_file(
+    tmp_path: Path, sample_build: SampleBuild, sample_copy: str
+) -> None:
+    # The first run is the shared build: the daily job over the generated sample.
+    assert sample_build.run_success and sample_build.checks_failed == ()
+    dsn = sample_copy
+    landing = tmp_path / "landing"
+    shutil.copytree(sample_build.landing, landing)
+    with psycopg.connect(dsn) as conn:
+        batches = conn.execute("select count(*) from raw.load_batches where status = 'loaded'").fetchone()
+        staged = conn.execute("select count(*) from staging.stg_pos__appeals").fetchone()
+    assert batches and batches[0] > 0
+    assert staged and staged[0] > 0
+
+    f.write_jsonl(landing / "pos" / "pos_appeals_2026-03.jsonl", [f.pos_record(9_000_001)])
+    second = _run_daily(dsn, landing)
+    assert second.success
+    with psycopg.connect(dsn) as conn:
+        after = conn.execute("select count(*) from raw.load_batches where status = 'loaded'").fetchone()
+        new = conn.execute("select file_name from raw.load_batches order by batch_id desc limit 1").fetchall()
+    assert after == (batches[0] + 1,)
+    assert new == [("pos_appeals_2026-03.jsonl",)]
+
+
+def test_the_sensor_requests_a_run_for_new_files_and_ignores_loaded_ones(tmp_path: Path, dsn: str) -> None:
+    f.write_jsonl(tmp_path / "pos" / "pos_appeals_2026-01.jsonl", [f.pos_record(1)])
+    resources = _resources(dsn, tmp_path)
+    with dg.build_sensor_context(resources=resources) as ctx:
+        result = landing_sensor(ctx)
+    assert result.run_requests and len(result.run_requests) == 1
+
+    load_landing(dsn, tmp_path)
+    assert new_landing_files(resources["landing"], resources["warehouse"]) == []  # type: ignore[arg-type]
+    with dg.build_sensor_context(resources=resources) as ctx:
+        again = landing_sensor(ctx)
+    assert not again.run_requests and again.skip_reason
+
+    f.write_jsonl(tmp_path / "pos" / "pos_appeals_2026-02.jsonl", [f.pos_record(2)])
+    with dg.build_sensor_context(resources=resources) as ctx:
+        third = landing_sensor(ctx)
+    assert third.run_requests
+    assert third.run_requests[0].run_key != result.run_requests[0].run_key
+
+
+@pytest.mark.slow
+def test_a_failing_dbt_test_is_reported_as_a_failed_check(tmp_path: Path, dsn: str) -> None:
+    """An error-severity test fails the run; a warn-severity one is reported failed, run goes on."""
+    f.write_jsonl(
+        tmp_path / "pos" / "pos_appeals_2026-01.jsonl",
+        [f.pos_record(1), f.pos_record(2, Status="BOGUS_STATUS"), f.pos_record(3, Rating=9)],
+    )
+    result = _run_daily(dsn, tmp_path)
+    failed = {
+        c.check_name: c
+        for c in _check_results(result)
+        if not c.passed and c.asset_key == dg.AssetKey(["staging", "stg_pos__appeals"])
+    }
+    rating = [c for name, c in failed.items() if "rating" in name]
+    status = [c for name, c in failed.items() if "status_code" in name]
+    assert rating and rating[0].severity == dg.AssetCheckSeverity.ERROR, sorted(failed)
+    assert status and status[0].severity == dg.AssetCheckSeverity.WARN, sorted(failed)
+    assert not result.success
+    assert any(e.is_step_failure for e in result.all_events)
+
+
+def test_dagster_run_storage_can_live_in_postgres(
+    tmp_path: Path, server_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dagster-postgres on the warehouse server (needs the postgresql+psycopg2 scheme)."""
+    from dagster_project.run import dagster_home
+
+    database = f"cur_test_dagster_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CUR_DAGSTER_STORAGE", "postgres")
+    monkeypatch.setenv("CUR_DAGSTER_DATABASE", database)
+    monkeypatch.setenv("CUR_WAREHOUSE_DSN", server_dsn)
+    monkeypatch.delenv("CUR_DAGSTER_PG_URL", raising=False)
+    try:
+        home = dagster_home()
+        assert "postgres_url" in (home / "dagster.yaml").read_text()
+        with dg.DagsterInstance.get() as instance:
+            result = dg.materialize([_noop], instance=instance)
+            assert result.success
+            assert instance.get_run_by_id(result.run_id) is not None
+        with psycopg.connect(server_dsn.rsplit("/", 1)[0] + f"/{database}") as conn:
+            assert conn.execute("select count(*) from runs").fetchone() == (1,)
+    finally:
+        with psycopg.connect(server_dsn, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{database}" with (force)')
+
+
+@dg.asset
+def _noop() -> None:
+    return None
+
+
+def test_loading_the_definitions_does_no_work(tmp_path: Path) -> None:
+    """No server started, no dbt parse, no settings needed: only the manifest is read."""
+    import os
+    import subprocess
+    import sys
+
+    from core.dbt import MANIFEST_PATH
+
+    before = MANIFEST_PATH.stat().st_mtime
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CUR_", "DAGSTER_"))}
+    env["CUR_STATE_DIR"] = str(tmp_path / "state")
+    code = "import dagster_project.definitions as d; print(len(list(d.defs.assets or [])))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.strip()) > 3
+    assert not (tmp_path / "state").exists(), "loading the definitions touched the state folder"
+    assert MANIFEST_PATH.stat().st_mtime == before, "loading the definitions parsed the dbt project"

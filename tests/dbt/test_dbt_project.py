@@ -1,0 +1,236 @@
+"""The dbt project as a whole: it parses, its docs site builds, its SQL is sqlfluff-clean, and the KPI
+marts keep the columns the dashboards and suites were built against (/work/coord/INTERFACE.md).
+
+Runs the real dbt and sqlfluff (dbt templater) against a fresh test database; nothing is built, so
+this stays fast. The KPI formulas themselves are checked by the dbt unit tests in
+dbt/models/marts/kpi/*.yml, which `dbt build` runs (tests/test_dagster_pipeline.py and `cur demo`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.dbt import dbt_env
+from core.paths import DBT_DIR
+from tests.conftest import with_database
+
+BIN = Path(sys.executable).parent
+
+
+def _columns(names: str) -> list[str]:
+    return names.split()
+
+
+# The agreed columns of every KPI mart, in order (INTERFACE.md, section "dbt KPI marts").
+KPI_COLUMNS: dict[str, list[str]] = {
+    "kpi_appeals": _columns("""
+        month_start appeal_source appeal_source_name sector_code sector_name municipality_key
+        municipality_name organisation_key organisation_name organisation_kind channel_key channel_name
+        topic_key topic_name appeals_count answered_count answered_on_time_count share_answered_on_time
+        answered_on_time_work_count share_answered_on_time_work first_response_hours_sum
+        first_response_hours_mean first_response_hours_median first_response_work_hours_sum
+        first_response_work_hours_mean first_response_work_hours_median rated_count rated_4_5_count
+        share_rated_4_5 rating_target_share repeat_count share_repeat moderated_count rejected_count
+        share_rejected open_overdue_count
+    """),
+    "kpi_appeals_headline": _columns("""
+        month_start appeal_source appeal_source_name appeals_count answered_count answered_on_time_count
+        share_answered_on_time on_time_target_share first_response_hours_median
+        first_response_work_hours_median rated_count rated_4_5_count share_rated_4_5 rating_target_share
+        meets_rating_target repeat_count share_repeat rejected_count moderated_count share_rejected
+        open_overdue_count
+    """),
+    "kpi_authority_rating": _columns("""
+        month_start organisation_key organisation_name organisation_kind sector_code sector_name
+        municipality_key municipality_name appeals_count share_answered_on_time share_rated_4_5
+        decisions_due_count share_decisions_on_time open_overdue_count score_on_time score_rating
+        score_decisions score_overdue composite_score rank_in_kind
+    """),
+    "kpi_decision_discipline": _columns("""
+        month_start organisation_key organisation_name organisation_kind sector_code sector_name
+        decisions_count executed_on_time_count executed_late_count overdue_count not_due_count
+        removed_count extended_count share_executed_on_time share_overdue days_late_mean
+    """),
+    "kpi_programme_achievement": _columns("""
+        year ministry programme_key programme_name sector_code sector_name indicators_count
+        band_high_count band_medium_count band_low_count achievement_degree_mean forecast_degree_mean
+        indicators_at_risk_count
+    """),
+    "kpi_indicator_progress": _columns("""
+        indicator_code indicator_name programme_key programme_name ministry sector_code sector_name
+        okei_name direction period_type period_start period_end year plan_value fact_value
+        forecast_value achievement_degree achievement_band forecast_degree submitted_at
+    """),
+    "kpi_conflict_signals": _columns("""
+        week_start sector_code sector_name municipality_key municipality_name appeals_count
+        baseline_mean baseline_stddev z_score is_spike
+    """),
+    "kpi_source_loads": _columns("""
+        batch_id source source_name file_name status started_at finished_at rows_read rows_loaded
+        rows_quarantined share_quarantined
+    """),
+    "kpi_data_freshness": _columns("""
+        source source_name batches_count last_loaded_at data_as_of rows_loaded rows_quarantined
+    """),
+}
+
+DASHBOARDS = {
+    "leadership_overview": (
+        "Обзор для руководства",
+        {"kpi_appeals_headline", "kpi_authority_rating", "kpi_appeals"},
+    ),
+    "appeals_analysis": ("Анализ обращений", {"kpi_appeals", "kpi_conflict_signals"}),
+    "authority_rating": ("Рейтинг органов власти", {"kpi_authority_rating"}),
+    "decisions_control": ("Контроль исполнения поручений", {"kpi_decision_discipline"}),
+    "programme_targets": (
+        "Целевые показатели программ",
+        {"kpi_programme_achievement", "kpi_indicator_progress"},
+    ),
+    "data_quality": ("Качество и свежесть данных", {"kpi_source_loads", "kpi_data_freshness"}),
+}
+
+
+def _run(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def docs_site(tmp_path_factory: pytest.TempPathFactory, server_dsn: str, template_db: str) -> Iterator[Path]:
+    """`dbt parse` then `dbt docs generate` into a temporary target folder; yields that folder."""
+    target = tmp_path_factory.mktemp("dbt_target")
+    env = {**os.environ, **dbt_env(with_database(server_dsn, template_db))}
+    common = ["--profiles-dir", ".", "--project-dir", ".", "--target-path", str(target), "--no-use-colors"]
+    parse = _run([str(BIN / "dbt"), "parse", *common], env)
+    assert parse.returncode == 0, parse.stdout + parse.stderr
+    docs = _run([str(BIN / "dbt"), "docs", "generate", *common], env)
+    assert docs.returncode == 0, docs.stdout + docs.stderr
+    yield target
+
+
+@pytest.fixture(scope="module")
+def manifest(docs_site: Path) -> dict[str, Any]:
+    return json.loads((docs_site / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _node(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    return manifest["nodes"][f"model.cur_dwh.{name}"]
+
+
+def test_the_docs_site_builds(docs_site: Path) -> None:
+    for artefact in ("index.html", "manifest.json", "catalog.json"):
+        assert (docs_site / artefact).stat().st_size > 0, artefact
+
+
+def test_kpi_marts_keep_the_agreed_columns_with_contracts_and_descriptions(manifest: dict[str, Any]) -> None:
+    for name, columns in KPI_COLUMNS.items():
+        node = _node(manifest, name)
+        assert node["path"].startswith("marts/kpi/"), name
+        assert list(node["columns"]) == columns, name
+        assert node["config"]["contract"]["enforced"], name
+        assert node["config"]["materialized"] == "table", name
+        assert node["schema"] == "marts", name
+        assert node["description"].strip(), name
+        undocumented = [c for c, spec in node["columns"].items() if not spec["description"].strip()]
+        assert not undocumented, (name, undocumented)
+        assert all(spec["data_type"] for spec in node["columns"].values()), name
+
+
+def test_every_model_and_documented_column_has_a_description(manifest: dict[str, Any]) -> None:
+    missing = [
+        (node["name"], column)
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column in [None, *node["columns"]]
+        if not (node["description"] if column is None else node["columns"][column]["description"]).strip()
+    ]
+    assert not missing
+
+
+def test_every_kpi_formula_has_a_unit_test(manifest: dict[str, Any]) -> None:
+    tested = {test["model"] for test in manifest["unit_tests"].values()}
+    assert set(KPI_COLUMNS) <= tested, set(KPI_COLUMNS) - tested
+    # the tricky rules below the marts are covered too
+    assert {
+        "int_appeals__response_times",
+        "int_appeals__repeats",
+        "int_indicators__submissions",
+        "fct_decisions",
+    } <= tested
+
+
+def test_exposures_name_the_six_dashboards_and_the_marts_they_read(manifest: dict[str, Any]) -> None:
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert set(exposures) == set(DASHBOARDS)
+    for name, (label, marts) in DASHBOARDS.items():
+        exposure = exposures[name]
+        assert exposure["label"] == label
+        assert exposure["type"] == "dashboard"
+        assert exposure["url"] == f"http://localhost:8088/superset/dashboard/{name}/"
+        # every dashboard also shows the data status of its marts
+        assert {node.split(".")[-1] for node in exposure["depends_on"]["nodes"]} == marts | {
+            "kpi_certification_status"
+        }
+
+
+def test_kpi_thresholds_are_vars_not_literals() -> None:
+    """The thresholds and weights live in dbt_project.yml; the KPI SQL holds none of their values."""
+    project = (DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
+    for var in (
+        "pos_answer_days",
+        "incident_first_response_work_hours",
+        "rating_target_share",
+        "on_time_target_share",
+        "authority_weight_on_time",
+        "authority_weight_rating",
+        "authority_weight_decisions",
+        "authority_weight_overdue",
+        "indicator_at_risk_degree",
+        "conflict_spike_z",
+        "conflict_baseline_weeks",
+        "conflict_min_appeals",
+        "conflict_stddev_floor",
+    ):
+        assert f"\n  {var}:" in project, var
+    for sql in sorted((DBT_DIR / "models" / "marts" / "kpi").glob("*.sql")):
+        code = "\n".join(line.split("--", 1)[0] for line in sql.read_text(encoding="utf-8").splitlines())
+        for literal in ("0.6", "0.35", "0.25", "0.15", "0.9", "3.0"):
+            assert literal not in code, (sql.name, literal)
+
+
+@pytest.mark.slow
+def test_sqlfluff_is_clean_on_the_models(server_dsn: str, template_db: str) -> None:
+    env = {**os.environ, **dbt_env(with_database(server_dsn, template_db))}
+    lint = _run(
+        [
+            str(BIN / "sqlfluff"),
+            "lint",
+            "models",
+            "tests/assert_kpi_appeals_reconcile_with_fct_appeals.sql",
+            "tests/assert_kpi_authority_rating_follows_its_formula.sql",
+            "--processes",
+            "2",
+            "--format",
+            "json",
+            "--nocolor",
+        ],
+        env,
+        timeout=900,
+    )
+    json_line = next((line for line in lint.stdout.splitlines() if line.startswith("[")), "[]")
+    results = json.loads(json_line)
+    violations = [
+        (r["filepath"], v["start_line_no"], v["code"], v["description"])
+        for r in results
+        for v in r["violations"]
+    ]
+    assert lint.returncode == 0 and results, lint.stdout[-3000:] + lint.stderr[-3000:]
+    assert not violations
+    assert len(results) > 40  # every model file was linted, not a templating skip

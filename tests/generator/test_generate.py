@@ -1,0 +1,195 @@
+"""The sample generator: determinism, the manifest, and the formats of docs/sources.md.
+
+Files are read with plain json/csv/openpyxl, independently of the readers in ingestion/sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import itertools
+import json
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from generator import Manifest, generate
+
+SMALL = {"appeals": 600, "months": 3, "start": date(2025, 11, 1)}
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest, float]:
+    out = tmp_path_factory.mktemp("sample")
+    started = time.perf_counter()
+    manifest = generate(out, seed=7, **SMALL)
+    return out, manifest, time.perf_counter() - started
+
+
+def _count_rows(path: Path) -> int:
+    if path.suffix == ".jsonl":
+        with path.open(encoding="utf-8") as fh:
+            return sum(1 for line in fh if line.strip())
+    if path.suffix == ".csv":
+        encoding = "cp1251" if path.parent.name == "pos" else "utf-8-sig"
+        with path.open(encoding=encoding, newline="") as fh:
+            return sum(1 for _ in csv.reader(fh, delimiter=";")) - 1
+    wb = load_workbook(path, read_only=True)
+    try:
+        first_data = 7 if path.parent.name == "indicators" else 2
+        return sum(
+            1
+            for ws in wb.worksheets
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            if i >= first_data and any(v is not None for v in row)
+        )
+    finally:
+        wb.close()
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
+    generate(tmp_path / "a", seed=11, **SMALL)
+    time.sleep(1.1)  # a clock-dependent byte (zip entry times, document properties) would show up
+    generate(tmp_path / "b", seed=11, **SMALL)
+    generate(tmp_path / "c", seed=12, **SMALL)
+    a, b, c = _hashes(tmp_path / "a"), _hashes(tmp_path / "b"), _hashes(tmp_path / "c")
+    assert a == b
+    changing = [k for k in a if k.startswith(("pos/", "im/")) or k.endswith("_resolution.csv")]
+    assert changing and all(a[k] != c.get(k) for k in changing)
+
+
+def test_small_sample_is_fast(sample: tuple[Path, Manifest, float]) -> None:
+    assert sample[2] < 30
+
+
+def test_manifest_lists_every_file_with_its_rows(sample: tuple[Path, Manifest, float]) -> None:
+    out, manifest, _ = sample
+    written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != "_manifest.json"}
+    assert {f.path for f in manifest.files} == written
+    on_disk = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
+    assert {f["path"] for f in on_disk["files"]} == written
+    for entry in manifest.files:
+        assert _count_rows(out / entry.path) == entry.rows, entry.path
+        assert 0 <= entry.bad_rows <= entry.rows
+        if entry.rows >= 50:
+            assert entry.bad_rows >= 1, entry.path
+    assert {f.source for f in manifest.files} == {"pos", "im", "delo", "indicators"}
+
+
+def test_file_names_follow_the_format_doc(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    assert sorted(p.name for p in (out / "pos").iterdir()) == [
+        "pos_appeals_2025-11.jsonl",
+        "pos_appeals_2025-12.jsonl",
+        "pos_appeals_2026-01.jsonl",
+    ]
+    assert sorted(p.name for p in (out / "im").iterdir()) == [
+        "im_incidents_2025-11.xlsx",
+        "im_incidents_2025-12.xlsx",
+        "im_incidents_2026-01.xlsx",
+    ]
+    delo = sorted(p.name for p in (out / "delo").iterdir())
+    stamps = {n.split("_")[1] for n in delo}
+    assert len(stamps) >= 2 and len(delo) == 4 * len(stamps)
+    assert all(n.startswith("indicators_") for n in (p.name for p in (out / "indicators").iterdir()))
+
+
+def test_pos_csv_variant_is_cp1251_with_semicolons(tmp_path: Path) -> None:
+    generate(tmp_path, appeals=400, months=4, seed=3)
+    path = tmp_path / "pos" / "pos_appeals_2026-02.csv"
+    raw = path.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    text = raw.decode("cp1251")
+    header = text.splitlines()[0].split(";")
+    assert header[:3] == ["ID", "Номер ПОС", "Дата создания"] and len(header) == 28
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    good = [
+        r
+        for r in rows
+        if r["ID"] and r["Широта"].count(",") == 1 and not r["Дата создания"].startswith("31.02")
+    ]
+    assert good and all(len(r["Дата создания"]) == 16 and r["Дата создания"][2] == "." for r in good)
+    assert all("," in r["Широта"] and 51.5 <= float(r["Широта"].replace(",", ".")) <= 55.5 for r in good)
+
+
+def test_pos_appeals_reappear_with_a_newer_state(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    seen: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for path in sorted((out / "pos").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if "Id" in rec:
+                seen[rec["Id"]].append(rec)
+    again = {k: v for k, v in seen.items() if len(v) > 1}
+    assert again
+    for versions in again.values():
+        assert len(versions[-1]["History"]) >= len(versions[0]["History"])
+    for versions in seen.values():
+        times = [e["CreatedAt"] for e in versions[-1]["History"]]
+        assert times == sorted(times)
+
+
+def test_im_has_the_47_columns(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    wb = load_workbook(out / "im" / "im_incidents_2025-12.xlsx", read_only=True)
+    header = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True))
+    wb.close()
+    assert len([h for h in header if h is not None]) == 47
+    assert header[0] == "ID" and header[-1] == "Дата последнего изменения"
+
+
+def test_indicator_sheets_follow_the_template(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    files = sorted((out / "indicators").glob("*.xlsx"))
+    assert files and any(f.name.endswith("_02.xlsx") for f in files)
+    for path in files:
+        wb = load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(max_row=7, values_only=True))
+            assert [r[0] for r in rows[:4]] == [
+                "Министерство",
+                "Дата представления",
+                "Номер представления",
+                "Версия шаблона",
+            ]
+            assert all(v is None for v in rows[4])
+            assert rows[5][:2] == ("Код показателя", "Наименование показателя") and len(rows[5]) == 14
+            assert rows[6][1]
+        wb.close()
+
+
+def _delo(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {r["ISN_RESOLUTION"]: r for r in csv.DictReader(fh, delimiter=";")}
+
+
+def test_delo_exports_move_deadlines(tmp_path: Path) -> None:
+    generate(tmp_path, appeals=2000, months=12, seed=5)
+    exports = sorted((tmp_path / "delo").glob("delo_*_resolution.csv"))
+    assert len(exports) == 4
+    assert exports[0].read_bytes().startswith(b"\xef\xbb\xbf")
+    moved = executed = 0
+    for before, after in itertools.pairwise(exports):
+        old, new = _delo(before), _delo(after)
+        assert len(new) >= len(old)
+        for isn, row in old.items():
+            if isn and isn in new:
+                moved += row["PLAN_DATE"] != new[isn]["PLAN_DATE"]
+                executed += not row["FACT_DATE"] and bool(new[isn]["FACT_DATE"])
+    assert moved >= 1 and executed >= 1

@@ -1,0 +1,360 @@
+"""Superset end to end: the real pipeline, a real Superset, a headless Chromium.
+
+The module builds a warehouse database through the Dagster job (sample data → raw → dbt marts),
+validates the marts (certification record), starts its own Superset (state in a temporary folder,
+a free port), publishes the bundle twice, then drives Debian's Chromium through Playwright
+(``executable_path``, no browser download): every dashboard opens with every chart rendered and no
+error, a displayed KPI equals its mart, the sector lead sees only their sector. Screenshots go to
+``$CUR_STATE_DIR/screenshots`` (printed). Chromium is installed with apt-get when missing (as root).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from expectations.certification import CertificationStatus, certify, current_certification
+from superset_assets import db_role, launcher, roles, spec
+from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
+from tests.conftest import SampleBuild, create_database, drop_database
+
+pytestmark = [pytest.mark.slow, pytest.mark.superset]
+
+CHROMIUM = Path(os.environ.get("CUR_CHROMIUM", "/usr/bin/chromium"))
+TEST_ROLE = "cur_superset_ro_test"
+EXPECTED_COUNTS = {
+    "database": 1,
+    "dataset": len(spec.DATASETS),
+    "chart": sum(len(b.charts()) for b in spec.DASHBOARDS),
+    "dashboard": len(spec.DASHBOARDS),
+}
+EXPORTS: list[dict[str, str]] = []  # Superset's export after the first and after the second publish
+# Charts whose rows depend on the sample (a spike needs 8 weeks of baseline): may show "no results".
+MAY_BE_EMPTY = {"Всплески обращений (z-оценка выше порога)"}
+
+
+def ensure_chromium() -> Path:
+    """Debian's chromium at /usr/bin/chromium; installed with apt-get when missing (CI runs as root)."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.geteuid() != 0:
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, capture_output=True, check=True)
+        subprocess.run(install, env=env, capture_output=True, check=True)
+    assert CHROMIUM.exists(), "apt-get installed chromium but /usr/bin/chromium is missing"
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def warehouse(server_dsn: str, sample_build: SampleBuild) -> Iterator[str]:
+    """A copy of the shared build: the sample loaded and built by the real pipeline (Dagster)."""
+    assert sample_build.run_success, "the pipeline failed; Superset would have nothing to show"
+    name = f"cur_superset_{uuid.uuid4().hex[:10]}"
+    yield create_database(server_dsn, name, sample_build.name)
+    drop_database(server_dsn, name)
+
+
+@pytest.fixture(scope="module")
+def certification(warehouse: str) -> dict[str, CertificationStatus]:
+    """The certification record the pipeline wrote (its mart checks run the suites); validated here
+    only if the job did not."""
+    record = current_certification(warehouse)
+    if not record:
+        certify(warehouse, run_id="superset-browser-test")
+        record = current_certification(warehouse)
+    assert record, "no certification record"
+    return record
+
+
+@pytest.fixture(scope="module")
+def superset_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[str]]:
+    """Our own Superset (state in a temporary folder, a free port), started in the background so
+    that its first-time initialisation overlaps the pipeline build; stopped at the end."""
+    with pytest.MonkeyPatch.context() as mp, ThreadPoolExecutor(max_workers=1) as pool:
+        mp.setenv("SUPERSET_STATE_DIR", str(tmp_path_factory.mktemp("superset_state")))
+        mp.setenv("SUPERSET_PORT", str(_free_port()))
+        mp.delenv("SUPERSET_ADMIN_PASSWORD", raising=False)
+        started = time.monotonic()
+
+        def start() -> str:
+            launcher.start()
+            print(f"\nSuperset ready in {time.monotonic() - started:.0f} s at {launcher.base_url()}")
+            return launcher.base_url()
+
+        future = pool.submit(start)
+        try:
+            yield future
+        finally:
+            with contextlib.suppress(Exception):
+                future.result()
+            launcher.stop()
+
+
+@pytest.fixture(scope="module")
+def published(
+    superset_start: Future[str], warehouse: str, certification: dict[str, CertificationStatus]
+) -> tuple[PublishSummary, PublishSummary, str]:
+    ro_dsn = db_role.ensure_readonly_role(warehouse, role=TEST_ROLE)
+    base_url = superset_start.result()
+    first = publish(ro_dsn, base_url, launcher.admin_user(), launcher.admin_password(), certification)
+    EXPORTS.append(export_dashboards(_admin(base_url)))
+    second = publish(ro_dsn, base_url, launcher.admin_user(), launcher.admin_password(), certification)
+    EXPORTS.append(export_dashboards(_admin(base_url)))
+    return first, second, ro_dsn
+
+
+@pytest.fixture(scope="module")
+def superset(published: tuple[PublishSummary, PublishSummary, str]) -> str:
+    """The base URL of the test's Superset, with the bundle published."""
+    return published[0].base_url
+
+
+def _admin(base_url: str) -> SupersetClient:
+    return SupersetClient(base_url).login(launcher.admin_user(), launcher.admin_password())
+
+
+def _dataset_certification(client: SupersetClient, dataset_id: int) -> dict[str, Any] | None:
+    import json
+
+    extra = json.loads(client.request("GET", f"/api/v1/dataset/{dataset_id}")["result"]["extra"] or "{}")
+    return extra.get("certification")
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def test_reimport_updates_in_place_and_changes_nothing(published: tuple[PublishSummary, ...]) -> None:
+    first, second, _ = published
+    assert first.counts == EXPECTED_COUNTS
+    assert second.counts == EXPECTED_COUNTS  # no duplicates
+    assert second.datasets_changed == []  # the import itself set the certification
+    assert second.roles["changed"] == []
+    assert set(second.dashboards) == {b.slug for b in spec.DASHBOARDS}
+    # Superset's own export of every dashboard, chart, dataset and the database: identical
+    after_first, after_second = EXPORTS
+    assert len(after_first) == 1 + len(spec.DATASETS) + EXPECTED_COUNTS["chart"] + len(spec.DASHBOARDS)
+    assert after_first == after_second
+
+
+def test_dataset_certification_follows_the_record(
+    published: tuple[PublishSummary, PublishSummary, str],
+    superset: str,
+    certification: dict[str, CertificationStatus],
+) -> None:
+    _, second, ro_dsn = published
+    client = _admin(superset)
+    datasets = {d["table_name"]: d["id"] for d in client.list("dataset", schema="marts")}
+    for mart, dataset_id in datasets.items():
+        status = certification.get(mart)
+        cert = _dataset_certification(client, dataset_id)
+        if status is not None and status.is_certified:
+            assert cert is not None and cert["certified_by"] == "Great Expectations", mart
+            assert status.suite in cert["details"]
+        else:
+            assert cert is None, mart
+    assert set(second.certified) == {m for m, s in certification.items() if s.is_certified} & set(datasets)
+
+    # a failing validation withdraws the certification; the next passing one restores it
+    passed = next(m for m, s in certification.items() if s.is_certified and m in datasets)
+    failed = dict(certification)
+    failed[passed] = CertificationStatus(**{**certification[passed].__dict__, "is_certified": False})
+    args = (ro_dsn, superset, launcher.admin_user(), launcher.admin_password())
+    publish(*args, failed, with_roles=False)
+    assert _dataset_certification(client, datasets[passed]) is None
+    restored = publish(*args, certification, with_roles=False)
+    assert _dataset_certification(client, datasets[passed]) is not None
+    assert restored.datasets_changed == []
+
+
+# --- browser -------------------------------------------------------------------------------------
+
+_CHART_STATES = """() => Array.from(
+  document.querySelectorAll('[data-test="chart-grid-component"]')
+).map(e => {
+  const name = e.getAttribute('data-test-chart-name');
+  const text = e.innerText || '';
+  if (e.querySelector('[role="alert"], .alert') || /Data error|Ошибка|Unexpected error/.test(text)) {
+    return [name, 'error', text.slice(0, 300)];
+  }
+  if (e.querySelector('.loading, [data-test="loading-indicator"], [aria-label="Loading"]')) {
+    return [name, 'loading', ''];
+  }
+  if (e.querySelector('[data-test="empty-state"], .ant-empty')
+      || /Не было получено данных|Нет результатов|No results were returned/.test(text)) {
+    return [name, 'empty', ''];
+  }
+  const body = e.querySelector('[data-test="slice-container"]');
+  if (body && body.querySelector('canvas, svg, table, .header-line')) return [name, 'ok', ''];
+  return [name, 'pending', ''];
+})"""
+
+
+def screenshots_dir() -> Path:
+    folder = launcher.cur_state_dir() / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser(published: tuple[PublishSummary, ...]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    path = ensure_chromium()
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(path), args=["--no-sandbox", "--disable-gpu"])
+        yield instance
+        instance.close()
+
+
+def _login(browser: Any, base_url: str, username: str, password: str) -> Any:
+    context = browser.new_context(viewport={"width": 1600, "height": 1200}, locale="ru-RU")
+    page = context.new_page()
+    page.goto(f"{base_url}/login/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/superset/welcome/.*|.*/dashboard/list/.*"), timeout=60_000)
+    return page
+
+
+def open_dashboard(page: Any, base_url: str, slug: str, name: str, timeout: float = 120.0) -> list[list[str]]:
+    """Open a dashboard, wait until every chart settled (rendered, empty or failed), screenshot it."""
+    page.goto(f"{base_url}/superset/dashboard/{slug}/")
+    page.wait_for_selector('[data-test="chart-grid-component"]', timeout=60_000)
+    deadline = time.monotonic() + timeout
+    states: list[list[str]] = []
+    while time.monotonic() < deadline:
+        states = page.evaluate(_CHART_STATES)
+        if states and all(s[1] in {"ok", "empty", "error"} for s in states):
+            break
+        time.sleep(1)
+    time.sleep(1)  # let the last animation finish for the screenshot
+    shot = screenshots_dir() / f"{name}_{slug}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+    return states
+
+
+def test_every_dashboard_renders_every_chart_without_error(browser: Any, superset: str) -> None:
+    page = _login(browser, superset, launcher.admin_user(), launcher.admin_password())
+    for board in spec.DASHBOARDS:
+        states = open_dashboard(page, superset, board.slug, "admin")
+        by_name = {name: state for name, state, _ in states}
+        assert sorted(by_name) == sorted(c.title for c in board.charts()), board.slug
+        errors = [s for s in states if s[1] == "error"]
+        assert not errors, f"{board.slug}: {errors}"
+        unsettled = [n for n, s in by_name.items() if s not in {"ok", "empty"}]
+        assert not unsettled, f"{board.slug}: not rendered: {unsettled}"
+        empty = {n for n, s in by_name.items() if s == "empty"}
+        assert empty <= MAY_BE_EMPTY, f"{board.slug}: charts without data: {sorted(empty)}"
+    page.context.close()
+
+
+def _big_number(page: Any, chart_title: str) -> str:
+    chart = f'[data-test="chart-grid-component"][data-test-chart-name="{chart_title}"]'
+    locator = page.locator(f"{chart} .header-line")
+    locator.wait_for(timeout=60_000)
+    return locator.inner_text()
+
+
+def _as_int(text: str) -> int:
+    return int(re.sub(r"[^\d-]", "", text))
+
+
+def test_a_displayed_kpi_equals_the_value_in_its_mart(browser: Any, superset: str, warehouse: str) -> None:
+    with psycopg.connect(warehouse) as conn:
+        row = conn.execute("select sum(appeals_count) from marts.kpi_appeals_headline").fetchone()
+        share = conn.execute(
+            "select sum(answered_on_time_count)::numeric / nullif(sum(answered_count), 0)"
+            " from marts.kpi_appeals_headline where appeal_source = 'pos'"
+        ).fetchone()
+    assert row and row[0]
+    page = _login(browser, superset, launcher.admin_user(), launcher.admin_password())
+    open_dashboard(page, superset, "leadership_overview", "kpi")
+    assert _as_int(_big_number(page, "Обращений всего")) == row[0]
+    shown = _big_number(page, "ПОС: доля ответов в срок")  # e.g. "87,5%"
+    assert share and share[0] is not None
+    assert shown == f"{float(share[0]) * 100:.1f}%".replace(".", ","), shown
+    page.context.close()
+
+
+def test_the_sector_lead_sees_only_their_sector(browser: Any, superset: str, warehouse: str) -> None:
+    lead = roles.SECTOR_LEADS[0]
+    with psycopg.connect(warehouse) as conn:
+        mine = conn.execute(
+            "select sum(appeals_count) from marts.kpi_appeals where sector_code = %s", (lead.sector_code,)
+        ).fetchone()
+        total = conn.execute("select sum(appeals_count) from marts.kpi_appeals").fetchone()
+    assert mine and mine[0] and total and total[0] > mine[0], "the sample must have other sectors too"
+    page = _login(browser, superset, lead.username, roles.demo_password(lead.username))
+    states = open_dashboard(page, superset, "appeals_analysis", lead.username)
+    assert not [s for s in states if s[1] == "error"], states
+    assert _as_int(_big_number(page, "Обращений")) == mine[0]
+    slices = '[data-test="chart-grid-component"][data-test-chart-name^="Обращения в разрезах"]'
+    table = page.locator(f"{slices} table")
+    sectors = {t.strip() for t in table.locator("tbody tr td:nth-child(3)").all_inner_texts()}
+    assert sectors == {lead.sector_name}, sectors
+    page.context.close()
+
+
+def test_leadership_sees_dashboards_only_the_analyst_has_sql_lab(superset: str) -> None:
+    def execute(client: SupersetClient) -> int:
+        database_id = client.list("database")[0]["id"] if client is analyst else 1
+        body = {"database_id": database_id, "sql": "select 1", "runAsync": False, "schema": "marts"}
+        return client.session.post(f"{superset}/api/v1/sqllab/execute/", json=body, timeout=60).status_code
+
+    analyst = SupersetClient(superset).login("analitik", roles.demo_password("analitik"))
+    assert execute(analyst) == 200
+    assert analyst.list("dataset", schema="marts")
+    for username in ("rukovoditel", roles.SECTOR_LEADS[0].username):
+        user = SupersetClient(superset).login(username, roles.demo_password(username))
+        assert {b["slug"] for b in user.list("dashboard")} >= {b.slug for b in spec.DASHBOARDS}
+        assert execute(user) == 403, username
+        assert user.session.get(f"{superset}/api/v1/dataset/", timeout=60).status_code == 403
+        chart = {"slice_name": "x", "viz_type": "table", "datasource_id": 1, "datasource_type": "table"}
+        assert user.session.post(f"{superset}/api/v1/chart/", json=chart, timeout=60).status_code == 403
+
+
+# --- through Dagster (last: it switches Superset's connection to the product's read-only role) ----
+
+
+def test_the_dagster_asset_publishes_to_the_running_superset(superset: str, warehouse: str) -> None:
+    import dagster as dg
+
+    from dagster_project.assets.publish import superset_dashboards
+    from dagster_project.resources import SupersetResource, WarehouseResource
+
+    result = dg.materialize(
+        [superset_dashboards],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(dsn=warehouse), "superset": SupersetResource(start=False)},
+    )
+    assert result.success
+    (event,) = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == superset_dashboards.key
+    ]
+    metadata = event.materialization.metadata
+    assert {k: metadata[f"count_{k}"].value for k in EXPECTED_COUNTS} == EXPECTED_COUNTS
+    assert metadata["superset_url"].value == superset
+    assert _admin(superset).counts() == EXPECTED_COUNTS
