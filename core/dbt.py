@@ -27,7 +27,7 @@ from core.settings import Settings, get_settings
 # dbt of this environment (next to the interpreter), whether or not the venv is on PATH.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 MANIFEST_PATH = DBT_DIR / "target" / "manifest.json"
-_SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "dbt_project.yml")
+_SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "packages", "dbt_project.yml")
 
 
 def dbt_env(dsn: str | Dsn | None = None, settings: Settings | None = None) -> dict[str, str]:
@@ -93,8 +93,24 @@ def manifest_is_stale(path: Path = MANIFEST_PATH) -> bool:
     return not path.exists() or path.stat().st_mtime < _newest_source_mtime()
 
 
+def ensure_packages() -> None:
+    """``dbt deps`` when a package of ``packages.yml`` (local ones only) is not linked in yet."""
+    spec = DBT_DIR / "packages.yml"
+    if not spec.exists():
+        return
+    wanted = [
+        Path(line.split(":", 1)[1].strip()).name for line in spec.read_text().splitlines() if "local:" in line
+    ]
+    if all((DBT_DIR / "dbt_packages" / name).exists() for name in wanted):
+        return
+    result = run_dbt(["deps", "--quiet"], capture=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt deps failed:\n{result.stdout}\n{result.stderr}")
+
+
 def prepare_manifest(path: Path = MANIFEST_PATH) -> Path:
-    """``dbt parse`` (no database needed) when the manifest is stale; return its path."""
+    """The packages linked and ``dbt parse`` (no database needed) when the manifest is stale."""
+    ensure_packages()
     if manifest_is_stale(path):
         result = run_dbt(["parse", "--quiet"], capture=True)
         if result.returncode != 0:
