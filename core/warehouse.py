@@ -17,6 +17,7 @@ helper instead opens read *and* execute on every parent up to ``/``; we delibera
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -195,8 +196,20 @@ class EmbeddedWarehouse:
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
-        """Initialise on first use, start if stopped, create the database; idempotent."""
+        """Initialise on first use, start if stopped, create the database; idempotent.
+
+        Serialised by a lock file in the state folder, so processes starting at once (parallel test
+        workers, two commands) neither initialise nor start the server twice.
+        """
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
+        with (self.settings.state_dir / ".warehouse.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._start_locked()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _start_locked(self) -> None:
         if _is_root():
             self._prepare_for_root()
         if not self.is_initialised():
@@ -306,7 +319,7 @@ class EmbeddedWarehouse:
                 "select 1 from pg_database where datname = %s", (self.settings.embedded_database,)
             ).fetchone()
             if not exists:
-                conn.execute(f'create database "{self.settings.embedded_database}"')
+                conn.execute(f'create database "{self.settings.embedded_database}"')  # type: ignore[arg-type]
 
 
 def warehouse_dsn(settings: Settings | None = None, *, start: bool = False) -> Dsn:

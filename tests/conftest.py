@@ -37,20 +37,40 @@ _DATABASE_FIXTURES = {"dsn", "conn", "server_dsn", "template_db"}
 _E2E_FIXTURES = {"sample_build", "sample_copy", "sample_landing"}
 
 
+_STARTED_BY_THE_RUN = "_cur_started_embedded_server"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """The dbt manifest the Dagster definitions are built from (parsed only when the project changed)."""
+    """Once per run (in the controller when xdist runs workers): the dbt manifest the Dagster
+    definitions are built from, and the embedded server (stopped again at the end if this run started
+    it). Workers start only after this, so they never parse or start anything twice."""
+    if hasattr(config, "workerinput"):
+        return
     from core.dbt import prepare_manifest
 
     prepare_manifest()
+    settings = get_settings()
+    if settings.warehouse_dsn is None:
+        wh = EmbeddedWarehouse(settings)
+        was_running = wh.is_running()
+        wh.start()
+        setattr(config, _STARTED_BY_THE_RUN, not was_running)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if getattr(config, _STARTED_BY_THE_RUN, False):
+        EmbeddedWarehouse(get_settings()).stop()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every test exactly one tier marker."""
+    """Give every test exactly one tier marker; keep the users of the shared build on one xdist worker."""
     for item in items:
         marks = {m.name for m in item.iter_markers()}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _E2E_FIXTURES:
+            item.add_marker(pytest.mark.xdist_group("sample_build"))
         if marks & {"unit", "integration", "e2e"}:
             continue
-        fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & _E2E_FIXTURES or marks & {"slow", "superset"}:
             item.add_marker(pytest.mark.e2e)
         elif fixtures & _DATABASE_FIXTURES:
@@ -98,26 +118,19 @@ def _quiet_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def server_dsn() -> Iterator[str]:
-    """DSN of the server's maintenance database (``postgres``).
-
-    The embedded server is stopped again at the end if the session started it.
-    """
+def server_dsn() -> str:
+    """DSN of the server's maintenance database (``postgres``); the run started it (``pytest_configure``)."""
     settings = get_settings()
     if settings.warehouse_dsn is not None:
-        yield with_database(settings.warehouse_dsn.get_secret_value(), "postgres")
-        return
+        return with_database(settings.warehouse_dsn.get_secret_value(), "postgres")
     wh = EmbeddedWarehouse(settings)
-    was_running = wh.is_running()
-    wh.start()
-    yield wh.dsn("postgres")
-    if not was_running:
-        wh.stop()
+    wh.start()  # a no-op when running; the lock makes concurrent workers safe
+    return wh.dsn("postgres")
 
 
 @pytest.fixture(scope="session")
 def template_db(server_dsn: str) -> Iterator[str]:
-    name = f"cur_test_tmpl_{os.getpid()}"
+    name = f"cur_test_tmpl_{os.getpid()}"  # one per xdist worker
     drop_database(server_dsn, name)
     with psycopg.connect(create_database(server_dsn, name)) as conn:
         ensure_raw_schema(conn)
