@@ -203,7 +203,7 @@ def test_sql_columns_skips_functions_keywords_literals_and_casts() -> None:
 
 def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> None:
     dsn = "postgresql://cur_superset_ro:s3cr%40t@db.example:6543/cur_dwh"
-    content, passwords = bundle_zip(dsn, {"kpi_appeals": _status("kpi_appeals", True)}, "SqlaTable")
+    content, passwords = bundle_zip(dsn, {"kpi_appeals": _status("kpi_appeals", True)})
     assert passwords == {build.DATABASE_FILE: "s3cr@t"}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
@@ -219,7 +219,7 @@ def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> No
         database["sqlalchemy_uri"]
         == "postgresql+psycopg2://cur_superset_ro:XXXXXXXXXX@db.example:6543/cur_dwh"
     )
-    assert meta["type"] == "SqlaTable"
+    assert meta["type"] == "assets"  # what /api/v1/assets/import/ accepts
     assert appeals["extra"]["certification"]["certified_by"] == "Great Expectations"
     assert "marts.kpi_appeals" in appeals["extra"]["certification"]["details"]
     assert "certification" not in rating["extra"]
