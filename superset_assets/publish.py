@@ -38,7 +38,16 @@ ZIP_ROOT = "cur_dwh_dashboards"
 
 
 class PublishError(RuntimeError):
-    """Superset refused a request; the message has the status and Superset's answer."""
+    """Superset refused a request; the message has the status and Superset's answer.
+
+    ``status`` is the HTTP status; ``reason_in_log`` is true when Superset answered with an HTML
+    error page, i.e. the reason is only in its web server log.
+    """
+
+    def __init__(self, message: str, status: int | None = None, reason_in_log: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason_in_log = reason_in_log
 
 
 class CertificationLike(Protocol):
@@ -115,7 +124,12 @@ class SupersetClient:
             method, self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
         )
         if response.status_code not in ok:
-            raise PublishError(f"{method} {path}: HTTP {response.status_code} {_reason(response)}")
+            is_json = "json" in response.headers.get("Content-Type", "")
+            raise PublishError(
+                f"{method} {path}: HTTP {response.status_code} {_reason(response)}",
+                response.status_code,
+                reason_in_log=not is_json,
+            )
         return response.json() if response.content else None
 
     def list(self, resource: str, **rison_filters: str) -> list[dict[str, Any]]:
@@ -143,7 +157,7 @@ def _reason(response: requests.Response) -> str:
     if "json" in response.headers.get("Content-Type", ""):
         return response.text[:800]
     title = re.search(r"<title>(.*?)</title>", response.text, re.S | re.I)
-    return f"«{title.group(1).strip() if title else response.text[:200]}» (the reason is in Superset's log)"
+    return f"«{title.group(1).strip() if title else response.text[:200]}»"
 
 
 # --- the bundle ----------------------------------------------------------------------------------
@@ -214,13 +228,15 @@ def import_bundle(
             files={"bundle": ("bundle.zip", content, "application/zip")},
         )
     except PublishError as error:
-        if "(the reason is in Superset's log)" not in str(error):
+        if not error.reason_in_log:
             raise
         # Superset 6.1 turns every refusal of the bundle (e.g. a new database without its password)
         # into HTTP 500 with an HTML page; the reason is logged by the web server.
         raise PublishError(
-            f"{error}: see webserver.log in Superset's state folder (launcher.state_dir()); a database "
-            "new to Superset needs the password in the DSN"
+            f"{error}; the reason is in webserver.log in Superset's state folder (launcher.state_dir()); "
+            "a database new to Superset needs the password in the DSN",
+            error.status,
+            reason_in_log=True,
         ) from error
 
 

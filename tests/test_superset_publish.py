@@ -211,6 +211,7 @@ def test_an_import_error_stops_the_publication_with_superset_s_message() -> None
     assert "POST /api/v1/assets/import/: HTTP 500" in str(error.value)
     assert "Internal server error" in str(error.value) and "<html" not in str(error.value)
     assert "webserver.log" in str(error.value)
+    assert error.value.status == 500 and error.value.reason_in_log
     assert _sent(replay)[-1] == "POST /api/v1/assets/import/"  # nothing after the failed import
     assert not any(r.method == "PUT" for r in replay.sent)
 
@@ -218,7 +219,9 @@ def test_an_import_error_stops_the_publication_with_superset_s_message() -> None
 def test_a_refused_login_is_an_error_and_nothing_is_imported() -> None:
     session, replay = _replaying("login_refused.json")
 
-    with pytest.raises(PublishError, match=r"POST /api/v1/security/login: HTTP 401"):
+    with pytest.raises(PublishError, match=r"POST /api/v1/security/login: HTTP 401") as error:
         publish(DSN, BASE_URL, "admin", "wrong", CERTIFICATION, with_roles=False, session=session)
+
+    assert "Not authorized" in str(error.value) and not error.value.reason_in_log
 
     assert _sent(replay) == ["POST /api/v1/security/login"]
