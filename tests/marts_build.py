@@ -4,7 +4,7 @@
 so it never disturbs the project's ``dbt/target``.
 
 ``KPI_STAND_INS`` creates tables ``marts.kpi_*`` with the columns of the agreed interface
-(``/work/coord/INTERFACE.md``), computed with plain SQL from the facts: a consistent, good input for
+(their dbt contracts), computed with plain SQL from the facts: a consistent, good input for
 the KPI suites before the real KPI models exist in this branch. They are test inputs only, never a
 definition of the KPIs; crafted bad inputs are made from them by one UPDATE each.
 """
