@@ -366,7 +366,7 @@ def stale_files(target: Path = BUNDLE_DIR, exposures: Path = EXPOSURES_PATH) -> 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail when the bundle is not current")
+    parser.add_argument("--check", action="store_true", help="fail when bundle or exposures are stale")
     args = parser.parse_args(argv)
     models = marts_models()
     for dataset in spec.DATASETS:
