@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from expectations.certification import CertificationStatus
-from superset_assets import build, db_role, spec
+from superset_assets import build, db_role, roles, spec
 from superset_assets.dbt_docs import DBT_DIR, DbtModel, marts_models, models_from_yaml
 from superset_assets.publish import bundle_zip, certification_of, superset_uri
 from superset_assets.validate import sql_columns, validate_bundle
@@ -288,3 +288,33 @@ def test_dbt_exposures_name_the_dashboards_and_their_marts() -> None:
     for board in spec.DASHBOARDS:
         marts = {c.mart for c in board.charts()}
         assert by_slug[board.slug] == marts, board.slug
+
+
+def _pvm(pvm_id: int, permission: str, view: str) -> dict[str, Any]:
+    return {"id": pvm_id, "permission_name": permission, "view_menu_name": view}
+
+
+def test_a_role_is_its_built_in_roles_minus_what_it_must_not_do_plus_named_pairs() -> None:
+    builtin = {
+        "Gamma": [_pvm(1, "can_read", "Dashboard"), _pvm(2, "can_write", "Dashboard"),
+                  _pvm(3, "can_read", "SQLLab"), _pvm(4, "can_explore", "Superset")],
+        "Alpha": [_pvm(5, "can_read", "Chart"), _pvm(6, "all_datasource_access", "all_datasource_access"),
+                  _pvm(7, "can_write", "Dataset")],
+        "sql_lab": [_pvm(8, "can_execute_sql_query", "SQLLab")],
+    }  # fmt: skip
+
+    assert roles.role_permissions(roles.LEADERSHIP_ROLE, builtin) == {1, 5, 6}
+    assert roles.role_permissions(roles.ANALYST_ROLE, builtin) == {5, 6, 7, 8}
+
+
+def test_every_sector_lead_has_the_leadership_rights_and_row_filters_on_every_dataset() -> None:
+    declared = {role.name: role for role in roles.ROLES}
+    users = {user.username: user.role for user in roles.USERS}
+    for lead in roles.SECTOR_LEADS:
+        assert dataclasses.replace(declared[lead.role], name=roles.LEADERSHIP) == roles.LEADERSHIP_ROLE
+        assert users[lead.username] == lead.role
+        covered = {mart for rule in roles.ROW_FILTERS if rule.role == lead.role for mart in rule.marts}
+        # its sector's rows of every sector dataset, nothing of the region-wide totals (the load,
+        # freshness and certification datasets describe the data, not a sector: not filtered)
+        assert covered == {d.mart for d in spec.DATASETS if d.sector_column} | {"kpi_appeals_headline"}
+    assert {"rukovoditel", "analitik"} <= set(users)
