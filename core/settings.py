@@ -63,17 +63,48 @@ class Settings(BaseSettings):
     dagster_storage: Literal["sqlite", "postgres"] = "sqlite"
     dagster_database: str = "dagster"
 
-    # ---- Superset
+    # ---- Superset (its own process reads the same variables: superset_assets/superset_config.py)
     superset_autostart: bool = True
-    superset_port: int = Field(8088, validation_alias=AliasChoices("SUPERSET_PORT"))
+    superset_host: str = Field("127.0.0.1", validation_alias=AliasChoices("SUPERSET_HOST"))
+    superset_port: int = Field(8088, ge=1, le=65535, validation_alias=AliasChoices("SUPERSET_PORT"))
     superset_state_dir: Path | None = Field(None, validation_alias=AliasChoices("SUPERSET_STATE_DIR"))
+    superset_venv: Path = Field(
+        PROJECT_ROOT / ".venv-superset", validation_alias=AliasChoices("SUPERSET_VENV")
+    )
+    superset_python: str = Field("python3.11", validation_alias=AliasChoices("SUPERSET_PYTHON"))
+    superset_admin_user: str = Field("admin", validation_alias=AliasChoices("SUPERSET_ADMIN_USER"))
+    superset_admin_email: str | None = Field(None, validation_alias=AliasChoices("SUPERSET_ADMIN_EMAIL"))
+    superset_admin_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SUPERSET_ADMIN_PASSWORD")
+    )
+    superset_secret_key: SecretStr | None = Field(None, validation_alias=AliasChoices("SUPERSET_SECRET_KEY"))
+    superset_ro_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SUPERSET_RO_PASSWORD")
+    )
+    superset_workers: int = Field(2, ge=1, validation_alias=AliasChoices("SUPERSET_WORKERS"))
+    superset_start_timeout: float = Field(
+        180.0, gt=0, validation_alias=AliasChoices("SUPERSET_START_TIMEOUT")
+    )
+    superset_webserver_timeout: int = Field(
+        120, gt=0, validation_alias=AliasChoices("SUPERSET_WEBSERVER_TIMEOUT")
+    )
 
-    @field_validator("state_dir", "landing_dir", "gx_docs_dir", "dagster_home", "superset_state_dir")
+    @field_validator(
+        "state_dir", "landing_dir", "gx_docs_dir", "dagster_home", "superset_state_dir", "superset_venv"
+    )
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
 
-    @field_validator("warehouse_dsn", "pii_key", mode="before")
+    @field_validator(
+        "warehouse_dsn",
+        "pii_key",
+        "superset_admin_password",
+        "superset_secret_key",
+        "superset_ro_password",
+        "superset_admin_email",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return value or None

@@ -1,21 +1,23 @@
-"""Render the dashboards as code (:mod:`superset_assets.spec`) into Superset's export layout.
+"""Render the dashboards as code (:mod:`superset_assets.spec`) into Superset's export layout, and the
+dbt exposures of the dashboards.
 
-    python -m superset_assets.build            # (re)write superset_assets/bundle/
-    python -m superset_assets.build --check    # exit 1 when the committed bundle is not current
+    cur superset build            # (re)write bundle/ and dbt/models/exposures.yml
+    cur superset build --check    # exit 1 when either is not current
 
 The bundle is what Superset's own export writes: ``metadata.yaml``, ``databases/``, ``datasets/<db>/``,
 ``charts/``, ``dashboards/``, YAML linked by uuid. The uuids are derived from stable names (uuid5),
 so a rebuild gives the same files and a re-import updates the same objects. Dataset columns, their
-types and descriptions come from the dbt models' YAML (:mod:`superset_assets.dbt_docs`); a mart whose
-YAML is not in the checkout falls back to the agreed interface (:mod:`superset_assets.marts_interface`).
-The database's password is never in the bundle: the URI carries Superset's mask ``XXXXXXXXXX`` and
-the real one is given at import.
+types, descriptions and Russian labels, and the datasets' names and metrics, come from the dbt
+models' YAML (``config: meta: superset:``, read by :mod:`superset_assets.dbt_docs`); a column without a
+label is shown under its description or name. The database's password is never in the bundle: the
+URI carries Superset's mask ``XXXXXXXXXX`` and the real one is given at import.
+
+``dbt/models/exposures.yml`` is generated too (one exposure per dashboard, depending on the marts its
+charts read), so a dashboard is edited in one file, ``spec.py``.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,10 @@ from typing import Any
 import yaml
 
 from superset_assets import spec
-from superset_assets.dbt_docs import DbtModel, marts_models
-from superset_assets.marts_interface import INTERFACE_COLUMNS, LABELS, guess_type
+from superset_assets.dbt_docs import DBT_DIR, REPO_ROOT, DbtModel, marts_models
 
 BUNDLE_DIR = Path(__file__).resolve().parent / "bundle"
+EXPOSURES_PATH = DBT_DIR / "models" / "exposures.yml"
 NAMESPACE = uuid.UUID("6f1c3f0e-5b7a-4c55-9a51-2f0c3d8e7a10")
 DATABASE_NAME = "ЦУР: витрины"
 DATABASE_FILE = "databases/cur_dwh_marts.yaml"
@@ -41,9 +43,9 @@ def stable_uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}/{key}"))
 
 
-def _superset_type(data_type: str | None, column: str) -> str:
+def _superset_type(data_type: str | None) -> str:
     if not data_type:
-        return guess_type(column)
+        return "TEXT"  # a column whose YAML gives no type: shown, never aggregated
     t = data_type.strip().lower()
     aliases = {
         "timestamptz": "TIMESTAMP WITH TIME ZONE",
@@ -56,44 +58,25 @@ def _superset_type(data_type: str | None, column: str) -> str:
     return aliases.get(t, t.upper())
 
 
-def dataset_columns(dataset: spec.Dataset, model: DbtModel | None) -> list[dict[str, Any]]:
-    if model is not None and model.columns:
-        source = [(c.name, c.data_type, c.description) for c in model.columns.values()]
-    else:
-        source = [(name, None, "") for name in INTERFACE_COLUMNS[dataset.mart]]
+def dataset_columns(model: DbtModel | None) -> list[dict[str, Any]]:
     columns = []
-    for name, data_type, description in source:
-        sql_type = _superset_type(data_type, name)
+    for column in model.columns.values() if model is not None else ():
+        sql_type = _superset_type(column.data_type)
         temporal = sql_type.startswith(("DATE", "TIMESTAMP"))
         measure = sql_type in {"INTEGER", "BIGINT", "NUMERIC", "DOUBLE PRECISION"} or sql_type.startswith(
             "NUMERIC"
         )
         columns.append({
-            "column_name": name,
-            "verbose_name": LABELS.get(name),
+            "column_name": column.name,
+            "verbose_name": column.shown_as,
             "is_dttm": temporal,
             "is_active": True,
             "type": sql_type,
             "advanced_data_type": None,
-            "groupby": not measure or name == "year",
+            "groupby": not measure or column.name == "year",
             "filterable": True,
             "expression": None,
-            "description": description or None,
-            "python_date_format": None,
-            "extra": {},
-        })  # fmt: skip
-    for calc in dataset.calculated:
-        columns.append({
-            "column_name": calc.name,
-            "verbose_name": calc.label,
-            "is_dttm": False,
-            "is_active": True,
-            "type": calc.type,
-            "advanced_data_type": None,
-            "groupby": True,
-            "filterable": True,
-            "expression": calc.expression,
-            "description": f"Вычисляемый столбец: {calc.expression}",
+            "description": column.description or None,
             "python_date_format": None,
             "extra": {},
         })  # fmt: skip
@@ -118,9 +101,8 @@ def render_database() -> dict[str, Any]:
 
 
 def render_dataset(dataset: spec.Dataset, model: DbtModel | None) -> dict[str, Any]:
-    description = dataset.label
-    if model is not None and model.description:
-        description = f"{dataset.label}. {model.description}"
+    label = (model.label if model is not None else None) or dataset.mart
+    description = f"{label}. {model.description}" if model is not None and model.description else label
     return {
         "table_name": dataset.mart,
         "main_dttm_col": dataset.main_dttm_col,
@@ -152,9 +134,9 @@ def render_dataset(dataset: spec.Dataset, model: DbtModel | None) -> dict[str, A
                 "extra": {},
                 "warning_text": None,
             }
-            for m in dataset.metrics
+            for m in (model.metrics if model is not None else ())
         ],
-        "columns": dataset_columns(dataset, model),
+        "columns": dataset_columns(model),
         "version": "1.0.0",
         "database_uuid": stable_uuid("database", "cur_dwh_marts"),
     }
@@ -178,8 +160,7 @@ def render_chart(chart: spec.Chart) -> dict[str, Any]:
 
 def _columns_of(mart: str, models: dict[str, DbtModel]) -> set[str]:
     model = models.get(mart)
-    names = set(model.columns) if model and model.columns else set(INTERFACE_COLUMNS[mart])
-    return names | {c.name for c in spec.DATASET_BY_MART[mart].calculated}
+    return set(model.columns) if model is not None else set()
 
 
 def render_dashboard(board: spec.Dashboard, models: dict[str, DbtModel]) -> dict[str, Any]:
@@ -306,7 +287,50 @@ def render_bundle(models: dict[str, DbtModel] | None = None) -> dict[str, str]:
     return files
 
 
-def write_bundle(target: Path = BUNDLE_DIR) -> list[str]:
+EXPOSURES_HEADER = """\
+# GENERATED by `cur superset build` from superset_assets/spec.py: edit the spec, not this file.
+# The Superset dashboards (superset_assets/) and the KPI marts each one reads.
+# URLs point at a local Superset (SUPERSET_PORT 8088 by default, see .env.example); the slugs are these names.
+"""
+EXPOSURE_BASE_URL = "http://localhost:8088"
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Lists indented under their key, as in the project's hand-written dbt YAML."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def render_exposures() -> str:
+    """``dbt/models/exposures.yml``: one dashboard exposure per dashboard of the spec, depending on
+    the marts its charts read."""
+    exposures = [
+        {
+            "name": board.slug,
+            "label": board.title,
+            "type": "dashboard",
+            "maturity": "medium",
+            "url": f"{EXPOSURE_BASE_URL}/superset/dashboard/{board.slug}/",
+            "description": board.purpose or board.description,
+            "depends_on": [f"ref('{mart}')" for mart in sorted({c.mart for c in board.charts()})],
+            "owner": {"name": "ЦУР analytics"},
+            "config": {"meta": {"tool": "superset"}},
+        }
+        for board in spec.DASHBOARDS
+    ]
+    return EXPOSURES_HEADER + yaml.dump(
+        {"exposures": exposures},
+        Dumper=_IndentedDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def write_bundle(target: Path = BUNDLE_DIR, exposures: Path = EXPOSURES_PATH) -> list[str]:
+    """Write the bundle into ``target`` (removing files the spec no longer has) and the exposures."""
     files = render_bundle()
     for stale in target.rglob("*.yaml") if target.exists() else []:
         if stale.relative_to(target).as_posix() not in files:
@@ -316,36 +340,42 @@ def write_bundle(target: Path = BUNDLE_DIR) -> list[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+    text = render_exposures()
+    if not exposures.exists() or exposures.read_text(encoding="utf-8") != text:
+        exposures.write_text(text, encoding="utf-8")
     return sorted(files)
 
 
-def stale_files(target: Path = BUNDLE_DIR) -> list[str]:
-    """Files of the committed bundle that differ from a fresh render (missing, changed or extra)."""
+def _shown(path: Path) -> str:
+    return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
+
+
+def stale_files(target: Path = BUNDLE_DIR, exposures: Path = EXPOSURES_PATH) -> list[str]:
+    """Files of the committed bundle that differ from a fresh render (missing, changed or extra),
+    and the exposures file (by its path from the repository root) when it differs from the spec."""
     files = render_bundle()
     present = {p.relative_to(target).as_posix() for p in target.rglob("*.yaml")} if target.exists() else set()
     differ = [r for r, t in files.items() if r not in present or (target / r).read_text("utf-8") != t]
-    return sorted(differ + sorted(present - set(files)))
+    stale = sorted(differ + sorted(present - set(files)))
+    if not exposures.exists() or exposures.read_text(encoding="utf-8") != render_exposures():
+        stale.append(_shown(exposures))
+    return stale
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail when the bundle is not current")
-    args = parser.parse_args(argv)
+def label_notes() -> list[str]:
+    """Datasets without a dbt model, and mart columns without a Russian label (shown under their
+    description): worth a look, never an error."""
     models = marts_models()
-    fallback = [d.mart for d in spec.DATASETS if d.mart not in models]
-    if fallback:
-        print(f"note: no dbt YAML yet for {', '.join(fallback)}; columns from the agreed interface")
-    if args.check:
-        stale = stale_files()
-        if stale:
-            print("bundle is not current; run `python -m superset_assets.build`:\n  " + "\n  ".join(stale))
-            return 1
-        print("bundle is current")
-        return 0
-    written = write_bundle()
-    print(f"wrote {len(written)} files to {BUNDLE_DIR}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    notes = []
+    for dataset in spec.DATASETS:
+        model = models.get(dataset.mart)
+        if model is None:
+            notes.append(f"{dataset.mart} is not a dbt model in marts: its dataset has no columns")
+            continue
+        unlabelled = [c.name for c in model.columns.values() if not c.label]
+        if unlabelled:
+            notes.append(
+                f"{model.origin}: no meta.superset.label for {', '.join(unlabelled)}"
+                " (shown under the dbt description)"
+            )
+    return notes

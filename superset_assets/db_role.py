@@ -9,13 +9,12 @@ views, and sets default privileges so that the tables dbt creates later are read
 
 from __future__ import annotations
 
-import os
-import secrets
-from urllib.parse import quote, urlsplit, urlunsplit
-
 import psycopg
 from psycopg import sql
 
+from core.dsn import Dsn
+from core.secrets import new_token
+from core.settings import get_settings
 from superset_assets import launcher
 
 ROLE = "cur_superset_ro"
@@ -23,8 +22,11 @@ SCHEMA = "marts"
 
 
 def ro_password() -> str:
-    return os.environ.get("SUPERSET_RO_PASSWORD") or launcher._kept_secret(
-        launcher.state_dir() / "ro_password", lambda: secrets.token_urlsafe(24)
+    given = get_settings().superset_ro_password
+    return (
+        given.get_secret_value()
+        if given
+        else launcher._kept_secret(launcher.state_dir() / "ro_password", lambda: new_token(24))
     )
 
 
@@ -40,9 +42,9 @@ def ensure_readonly_role(owner_dsn: str, role: str = ROLE) -> str:
         exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
         verb = sql.SQL("alter") if exists else sql.SQL("create")
         conn.execute(
-            sql.SQL(
-                "{} role {} login nosuperuser nocreatedb nocreaterole noinherit password {}"
-            ).format(verb, ident, sql.Literal(password))
+            sql.SQL("{} role {} login nosuperuser nocreatedb nocreaterole noinherit password {}").format(
+                verb, ident, sql.Literal(password)
+            )
         )
         conn.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(ident))
         database = conn.execute("select current_database()").fetchone()
@@ -59,9 +61,5 @@ def ensure_readonly_role(owner_dsn: str, role: str = ROLE) -> str:
 
 
 def dsn_for_role(dsn: str, role: str, password: str) -> str:
-    parts = urlsplit(dsn)
-    host = parts.hostname or "127.0.0.1"
-    netloc = f"{quote(role, safe='')}:{quote(password, safe='')}@{host}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The same server and database, logged in as ``role``."""
+    return Dsn(Dsn.parse(dsn).url.set(username=role, password=password)).secret()

@@ -4,7 +4,7 @@
     summary = deploy(warehouse_dsn)          # warehouse_dsn: a role that owns the marts
     print("\\n".join(summary.lines()))
 
-or ``python -m superset_assets.deploy`` (the warehouse from ``CUR_WAREHOUSE_DSN`` or the embedded one).
+or ``cur superset deploy`` (the warehouse from ``CUR_WAREHOUSE_DSN`` or the embedded one).
 
 Steps: the read-only role ``cur_superset_ro`` (:mod:`superset_assets.db_role`); the Superset web
 server (:mod:`superset_assets.launcher`: installs and initialises on first use, no-op when it is
@@ -14,7 +14,6 @@ unless given); then :func:`superset_assets.publish.publish` (bundle, certificati
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 
 from superset_assets import db_role, launcher
@@ -28,7 +27,6 @@ def deploy(
     start: bool = True,
 ) -> PublishSummary:
     """Make Superset show the current bundle on the warehouse of ``warehouse_dsn``; idempotent."""
-    launcher.load_dotenv()
     ro_dsn = db_role.ensure_readonly_role(warehouse_dsn)
     if start:
         launcher.start()
@@ -39,20 +37,3 @@ def deploy(
     return publish(
         ro_dsn, launcher.base_url(), launcher.admin_user(), launcher.admin_password(), certification
     )
-
-
-def main() -> int:
-    from core.warehouse import resolve_dsn
-
-    try:
-        summary = deploy(resolve_dsn(start=True))
-    except launcher.LauncherError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print("\n".join(summary.lines()))
-    print(f"admin: {launcher.admin_user()}; demo users' passwords in {launcher.state_dir()}/password_*")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,19 +2,19 @@
 
 Superset 6.1 pins SQLAlchemy < 2 and pandas < 2.2, so it cannot share ``.venv`` with the pipeline: it
 lives in ``.venv-superset`` at the repository root, installed from ``superset_assets/requirements.lock``.
-This module uses the standard library only and never imports Superset; it runs Superset's commands
-in that virtualenv::
+This module never imports Superset; it runs Superset's commands in that virtualenv
+(``cur superset install|init|start|stop|status``)::
 
-    python -m superset_assets.launcher install   # create .venv-superset (once; again when the lock changes)
-    python -m superset_assets.launcher init      # db upgrade, admin user, roles and permissions
-    python -m superset_assets.launcher start     # web server on 127.0.0.1:$SUPERSET_PORT, waits for /health
-    python -m superset_assets.launcher stop
-    python -m superset_assets.launcher status
+    cur superset install   # create .venv-superset (once; again when the lock changes)
+    cur superset init      # db upgrade, admin user, roles and permissions
+    cur superset start     # web server on 127.0.0.1:$SUPERSET_PORT, waits for /health
+    cur superset stop
+    cur superset status
 
 State (never in the repository) is kept in ``$CUR_STATE_DIR/superset`` (``CUR_STATE_DIR`` defaults to
 ``<repo>/.state``): ``secret_key`` and ``admin_password`` (both mode 0600, generated once),
 ``superset.db`` (the SQLite metadata unless ``SUPERSET_METADATA_URI`` says otherwise), the pid file
-and the logs. Settings come from the environment or the project's ``.env`` (the environment wins):
+and the logs. Settings come from :mod:`core.settings` (the environment, then the project's ``.env``):
 
 =============================  ===============================================================
 ``SUPERSET_PORT``              web server port on ``SUPERSET_HOST`` (default 8088, 127.0.0.1)
@@ -30,19 +30,20 @@ and the logs. Settings come from the environment or the project's ``.env`` (the 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import os
-import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from core.secrets import SecretFileError, kept_secret, new_token
+from core.settings import get_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -56,41 +57,18 @@ class LauncherError(RuntimeError):
     """A step failed; the message says which and where its log is."""
 
 
-# --- settings ------------------------------------------------------------------------------------
-
-
-def load_dotenv(path: Path | None = None) -> None:
-    """Read ``KEY=VALUE`` lines of the project's ``.env`` into the environment; the environment wins."""
-    path = path or REPO_ROOT / ".env"
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        key = key.strip().removeprefix("export ").strip()
-        os.environ.setdefault(key, value.strip().strip("'\""))
-
-
-def _repo_path(value: str | None, default: Path) -> Path:
-    if not value:
-        return default
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
-def cur_state_dir() -> Path:
-    return _repo_path(os.environ.get("CUR_STATE_DIR"), REPO_ROOT / ".state")
+# --- settings (core.settings: the environment and the project's .env) ---------------------------
 
 
 def state_dir() -> Path:
     """``$SUPERSET_STATE_DIR`` (tests use their own), else ``$CUR_STATE_DIR/superset``."""
-    return _repo_path(os.environ.get("SUPERSET_STATE_DIR"), cur_state_dir() / "superset")
+    folder = get_settings().superset_state_dir
+    assert folder is not None  # derived from the state folder when unset
+    return folder
 
 
 def venv_dir() -> Path:
-    return _repo_path(os.environ.get("SUPERSET_VENV"), REPO_ROOT / ".venv-superset")
+    return get_settings().superset_venv
 
 
 def venv_bin(name: str) -> Path:
@@ -98,11 +76,11 @@ def venv_bin(name: str) -> Path:
 
 
 def host() -> str:
-    return os.environ.get("SUPERSET_HOST", "127.0.0.1")
+    return get_settings().superset_host
 
 
 def port() -> int:
-    return int(os.environ.get("SUPERSET_PORT", "8088"))
+    return get_settings().superset_port
 
 
 def base_url() -> str:
@@ -110,7 +88,7 @@ def base_url() -> str:
 
 
 def admin_user() -> str:
-    return os.environ.get("SUPERSET_ADMIN_USER", "admin")
+    return get_settings().superset_admin_user
 
 
 def pid_file() -> Path:
@@ -121,38 +99,31 @@ def log_file(name: str) -> Path:
     return state_dir() / f"{name}.log"
 
 
-# --- secrets kept in the state folder ------------------------------------------------------------
+# --- secrets kept in the state folder (core.secrets) ----------------------------------------------
 
 
-def _kept_secret(path: Path, make) -> str:
-    """Return the secret in ``path``, creating it (mode 0600, exclusively) on first use."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _kept_secret(path: Path, make: Callable[[], str]) -> str:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text(encoding="utf-8").strip()
-        if not value:
-            raise LauncherError(f"{path} is empty; delete it to generate a new one") from None
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o600)
-        return value
-    value = make()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
-    return value
+        return kept_secret(path, make)
+    except SecretFileError as exc:
+        raise LauncherError(str(exc)) from exc
 
 
 def secret_key() -> str:
-    """``SUPERSET_SECRET_KEY`` from the environment, else the one kept in the state folder."""
-    return os.environ.get("SUPERSET_SECRET_KEY") or _kept_secret(
-        state_dir() / "secret_key", lambda: secrets.token_urlsafe(48)
+    """``SUPERSET_SECRET_KEY`` from the settings, else the one kept in the state folder."""
+    given = get_settings().superset_secret_key
+    return (
+        given.get_secret_value() if given else _kept_secret(state_dir() / "secret_key", lambda: new_token(48))
     )
 
 
 def admin_password() -> str:
-    """``SUPERSET_ADMIN_PASSWORD`` from the environment, else the one kept in the state folder."""
-    return os.environ.get("SUPERSET_ADMIN_PASSWORD") or _kept_secret(
-        state_dir() / "admin_password", lambda: secrets.token_urlsafe(18)
+    """``SUPERSET_ADMIN_PASSWORD`` from the settings, else the one kept in the state folder."""
+    given = get_settings().superset_admin_password
+    return (
+        given.get_secret_value()
+        if given
+        else _kept_secret(state_dir() / "admin_password", lambda: new_token(18))
     )
 
 
@@ -167,7 +138,7 @@ def superset_env() -> dict[str, str]:
         SUPERSET_SECRET_KEY=secret_key(),
         SUPERSET_HOME=str(state),
         SUPERSET_STATE_DIR=str(state),
-        CUR_STATE_DIR=str(cur_state_dir()),
+        CUR_STATE_DIR=str(get_settings().state_dir),
         PYTHONUNBUFFERED="1",
     )
     env.pop("PYTHONPATH", None)
@@ -211,7 +182,7 @@ def install(force: bool = False) -> None:
         return
     venv = venv_dir()
     log = log_file("install")
-    python = os.environ.get("SUPERSET_PYTHON", "python3.11")
+    python = get_settings().superset_python
     if shutil.which(python) is None and not Path(python).exists():
         raise LauncherError(f"{python} not found; Superset 6.1 needs Python 3.11 (set SUPERSET_PYTHON)")
     print(f"Installing Superset into {venv} (log: {log})")
@@ -264,12 +235,12 @@ def init() -> None:
         "--lastname",
         "ЦУР",
         "--email",
-        os.environ.get("SUPERSET_ADMIN_EMAIL", f"{user}@localhost"),
+        get_settings().superset_admin_email or f"{user}@localhost",
         "--password",
         password,
         what="superset fab create-admin",
     )
-    if "already exists" in output and os.environ.get("SUPERSET_ADMIN_PASSWORD"):
+    if "already exists" in output and get_settings().superset_admin_password is not None:
         # An explicitly given password wins over the one stored earlier.
         _superset(
             "fab",
@@ -284,7 +255,7 @@ def init() -> None:
     _init_stamp().write_text(_lock_digest() + "\n")
     where = (
         "$SUPERSET_ADMIN_PASSWORD"
-        if os.environ.get("SUPERSET_ADMIN_PASSWORD")
+        if get_settings().superset_admin_password is not None
         else state_dir() / "admin_password"
     )
     print(f"Admin user: {user}; password in {where}")
@@ -332,15 +303,15 @@ def start(wait: float | None = None) -> None:
         raise LauncherError(f"something else already answers on {base_url()}; set SUPERSET_PORT")
     if not is_installed() or not is_initialised():
         init()
-    wait = wait if wait is not None else float(os.environ.get("SUPERSET_START_TIMEOUT", "180"))
+    wait = wait if wait is not None else get_settings().superset_start_timeout
     log = log_file("webserver")
     cmd = [
         str(venv_bin("gunicorn")),
         "--bind", f"{host()}:{port()}",
-        "--workers", os.environ.get("SUPERSET_WORKERS", "2"),
+        "--workers", str(get_settings().superset_workers),
         "--worker-class", "gthread",
         "--threads", "4",
-        "--timeout", os.environ.get("SUPERSET_WEBSERVER_TIMEOUT", "120"),
+        "--timeout", str(get_settings().superset_webserver_timeout),
         "--limit-request-line", "0",
         "--limit-request-field_size", "0",
         "superset.app:create_app()",
@@ -412,38 +383,3 @@ def status() -> int:
     print(f"state:       {state_dir()} ({'initialised' if is_initialised() else 'not initialised'})")
     print(f"web server:  {base_url()} pid={pid or '-'} health={'OK' if up else 'down'}")
     return 0 if pid is not None and up else 3
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m superset_assets.launcher", description=__doc__.split("\n")[0]
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("install", help="create .venv-superset from requirements.lock").add_argument(
-        "--force", action="store_true", help="reinstall even when the stamp matches"
-    )
-    sub.add_parser("init", help="db upgrade, admin user, superset init")
-    sub.add_parser("start", help="start the web server in the background and wait for /health")
-    sub.add_parser("stop", help="stop the web server")
-    sub.add_parser("status", help="installed? initialised? running?")
-    args = parser.parse_args(argv)
-    load_dotenv()
-    try:
-        if args.command == "install":
-            install(force=args.force)
-        elif args.command == "init":
-            init()
-        elif args.command == "start":
-            start()
-        elif args.command == "stop":
-            stop()
-        else:
-            return status()
-    except LauncherError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

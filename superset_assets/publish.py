@@ -3,22 +3,23 @@
     from superset_assets.publish import publish
     summary = publish(dsn_for_superset, "http://127.0.0.1:8088", "admin", password, certification)
 
-1. Zips ``superset_assets/bundle/`` under one top folder, with the database URI rewritten to the
-   host, port and database of ``dsn_for_superset`` (password masked) and each dataset's
-   ``extra.certification`` from ``certification`` (mart -> status): certified by "Great
-   Expectations" with the suite and time in the details while the latest validation passed; absent
-   when it failed or the mart has no record. It imports the zip through the database, dataset,
-   chart and dashboard import endpoints in turn, ``overwrite=true``, the password in ``passwords``.
-   Objects are matched by uuid, so a re-import updates them in place: no duplicates.
-2. Checks each dataset's certification and corrects it where it differs (a dataset is only
-   written when it changes; after the import nothing should).
-3. Creates the roles, demo users and row-level security (:mod:`superset_assets.roles`).
+1. Zips ``superset_assets/bundle/`` under one top folder (metadata type ``assets``), with the
+   database URI rewritten to the host, port and database of ``dsn_for_superset`` (password masked)
+   and each dataset's ``extra.certification`` from ``certification`` (mart -> status), and posts it
+   once to Superset's own bundle import, ``POST /api/v1/assets/import/``, the password in the
+   ``passwords`` field. That import overwrites every object it carries (database, datasets, charts,
+   dashboards) in one transaction, matched by uuid: a re-import updates in place, no duplicates.
+2. By hand, only the certification: checks each dataset's ``extra.certification`` and corrects it
+   where it differs (certified by "Great Expectations" while the latest validation passed, absent
+   when it failed or the mart has no record; after the import nothing should differ).
+3. Applies the roles, demo users and row-level security declared in :mod:`superset_assets.roles`.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,16 @@ ZIP_ROOT = "cur_dwh_dashboards"
 
 
 class PublishError(RuntimeError):
-    """Superset refused a request; the message has the status and Superset's answer."""
+    """Superset refused a request; the message has the status and Superset's answer.
+
+    ``status`` is the HTTP status; ``reason_in_log`` is true when Superset answered with an HTML
+    error page, i.e. the reason is only in its web server log.
+    """
+
+    def __init__(self, message: str, status: int | None = None, reason_in_log: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason_in_log = reason_in_log
 
 
 class CertificationLike(Protocol):
@@ -78,12 +88,24 @@ class PublishSummary:
 
 
 class SupersetClient:
-    """A logged-in session: JWT bearer token, CSRF token and the session cookie that goes with it."""
+    """A logged-in session: JWT bearer token, CSRF token and the session cookie that goes with it.
 
-    def __init__(self, base_url: str, timeout: float = 120.0) -> None:
+    ``session`` carries the transport: tests mount a replaying adapter on it (no Superset needed).
+    """
+
+    def __init__(
+        self, base_url: str, timeout: float = 120.0, session: requests.Session | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = requests.Session()
+        self.session = session or requests.Session()
         self.timeout = timeout
+
+    def fresh(self) -> SupersetClient:
+        """A client on the same transport with no login, headers or cookies (to log in as someone else)."""
+        session = requests.Session()
+        for prefix, adapter in self.session.adapters.items():
+            session.mount(prefix, adapter)
+        return SupersetClient(self.base_url, self.timeout, session)
 
     def login(self, username: str, password: str) -> SupersetClient:
         payload = self.request(
@@ -102,7 +124,12 @@ class SupersetClient:
             method, self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
         )
         if response.status_code not in ok:
-            raise PublishError(f"{method} {path}: HTTP {response.status_code} {response.text[:800]}")
+            is_json = "json" in response.headers.get("Content-Type", "")
+            raise PublishError(
+                f"{method} {path}: HTTP {response.status_code} {_reason(response)}",
+                response.status_code,
+                reason_in_log=not is_json,
+            )
         return response.json() if response.content else None
 
     def list(self, resource: str, **rison_filters: str) -> list[dict[str, Any]]:
@@ -125,6 +152,14 @@ class SupersetClient:
         return counts
 
 
+def _reason(response: requests.Response) -> str:
+    """Superset's answer to a refused request: its JSON, or the title of an HTML error page."""
+    if "json" in response.headers.get("Content-Type", ""):
+        return response.text[:800]
+    title = re.search(r"<title>(.*?)</title>", response.text, re.S | re.I)
+    return f"«{title.group(1).strip() if title else response.text[:200]}»"
+
+
 # --- the bundle ----------------------------------------------------------------------------------
 
 
@@ -141,25 +176,16 @@ def superset_uri(dsn: str) -> tuple[str, str]:
     return f"postgresql+psycopg2://{user}{mask}@{host}{port}{parts.path}", password
 
 
-# Superset's dashboard import never overwrites the datasets, charts and database it carries (it only
-# creates missing ones), so each kind is imported through its own endpoint with overwrite=true, in
-# dependency order. The metadata type names the kind each endpoint accepts; the other folders of
-# the bundle are ignored by it.
-IMPORT_STEPS: tuple[tuple[str, str], ...] = (
-    ("database", "Database"),
-    ("dataset", "SqlaTable"),
-    ("chart", "Slice"),
-    ("dashboard", "Dashboard"),
-)
+ASSETS_METADATA = {"version": "1.0.0", "type": "assets"}
 
 
 def bundle_zip(
     dsn_for_superset: str,
     certification: Mapping[str, CertificationLike] | None = None,
-    metadata_type: str = "Dashboard",
     bundle_dir: Path = build.BUNDLE_DIR,
 ) -> tuple[bytes, dict[str, str]]:
-    """The bundle as a zip (one top folder) and the ``passwords`` form field for it.
+    """The bundle as a zip for ``/api/v1/assets/import/`` (one top folder, metadata type ``assets``)
+    and the ``passwords`` form field for it.
 
     The database URI gets the host, port and database of ``dsn_for_superset`` (password masked);
     each dataset gets its ``extra.certification`` from ``certification``.
@@ -172,7 +198,7 @@ def bundle_zip(
             text = path.read_text(encoding="utf-8")
             data = None
             if relative == "metadata.yaml":
-                data = {**yaml.safe_load(text), "type": metadata_type}
+                data = {**yaml.safe_load(text), **ASSETS_METADATA}
             elif relative.startswith("databases/"):
                 data = {**yaml.safe_load(text), "sqlalchemy_uri": uri}
             elif relative.startswith("datasets/"):
@@ -191,15 +217,27 @@ def import_bundle(
     dsn_for_superset: str,
     certification: Mapping[str, CertificationLike] | None = None,
 ) -> None:
-    """Import every object of the bundle, overwriting by uuid: database, datasets, charts, dashboards."""
-    for resource, metadata_type in IMPORT_STEPS:
-        content, passwords = bundle_zip(dsn_for_superset, certification, metadata_type)
+    """Import the whole bundle through Superset's own bundle import, overwriting by uuid."""
+    content, passwords = bundle_zip(dsn_for_superset, certification)
+    try:
         client.request(
             "POST",
-            f"/api/v1/{resource}/import/",
+            "/api/v1/assets/import/",
+            # The assets import always overwrites; Superset 6.1 ignores this field, sent to state the intent.
             data={"overwrite": "true", "passwords": json.dumps(passwords)},
-            files={"formData": ("bundle.zip", content, "application/zip")},
+            files={"bundle": ("bundle.zip", content, "application/zip")},
         )
+    except PublishError as error:
+        if not error.reason_in_log:
+            raise
+        # Superset 6.1 turns every refusal of the bundle (e.g. a new database without its password)
+        # into HTTP 500 with an HTML page; the reason is logged by the web server.
+        raise PublishError(
+            f"{error}; the reason is in webserver.log in Superset's state folder (launcher.state_dir()); "
+            "a database new to Superset needs the password in the DSN",
+            error.status,
+            reason_in_log=True,
+        ) from error
 
 
 def database_id(client: SupersetClient) -> int:
@@ -294,9 +332,12 @@ def publish(
     certification: Mapping[str, CertificationLike] | None,
     *,
     with_roles: bool = True,
+    session: requests.Session | None = None,
 ) -> PublishSummary:
-    """Import the bundle idempotently, sync certification from ``certification``, ensure the roles."""
-    client = SupersetClient(base_url).login(admin_user, admin_password)
+    """Import the bundle idempotently, sync certification from ``certification``, apply the roles.
+
+    ``session``: the HTTP session to use (a test mounts a replaying transport on it)."""
+    client = SupersetClient(base_url, session=session).login(admin_user, admin_password)
     import_bundle(client, dsn_for_superset, certification)
     datasets = bundle_datasets(client)
     missing = sorted(set(spec.DATASET_BY_MART) - set(datasets))
@@ -309,7 +350,7 @@ def publish(
     if with_roles:
         from superset_assets import roles as roles_module
 
-        roles = roles_module.ensure_roles(client, datasets)
+        roles = roles_module.apply_roles(client, datasets)
     return PublishSummary(
         base_url=client.base_url,
         counts=client.counts(),

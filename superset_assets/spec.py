@@ -1,8 +1,9 @@
-"""The dashboards as code: datasets (one per KPI mart), their metrics, charts and dashboards.
+"""The dashboards as code: datasets (one per KPI mart), charts and dashboards.
 
-``python -m superset_assets.build`` renders this into Superset's export layout under
+``cur superset build`` renders this into Superset's export layout under
 ``superset_assets/bundle/`` (YAML linked by uuid). Everything a user reads is in Russian. To add a
-dashboard: add its charts and a :class:`Dashboard` to ``DASHBOARDS``, run the build, commit the bundle.
+dashboard: add its charts and a :class:`Dashboard` to ``DASHBOARDS``, run the build, commit the bundle
+and ``dbt/models/exposures.yml`` (both generated from this file).
 """
 
 from __future__ import annotations
@@ -14,190 +15,27 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Metric:
-    name: str
-    label: str
-    expression: str
-    d3format: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Calculated:
-    """A calculated column of a dataset (SQL over the mart's own columns)."""
-
-    name: str
-    label: str
-    expression: str
-    type: str = "TEXT"
-
-
-@dataclass(frozen=True)
 class Dataset:
+    """One KPI mart shown in Superset. Its Russian name, column labels and metrics live in the
+    mart's dbt YAML under ``config: meta: superset:`` (:mod:`superset_assets.dbt_docs`)."""
+
     mart: str
-    label: str
     main_dttm_col: str | None
-    metrics: tuple[Metric, ...]
-    calculated: tuple[Calculated, ...] = ()
     # Row-level security: the column naming the sector; None = the rows are not sector data.
     sector_column: str | None = "sector_code"
 
 
-def _share(name: str, label: str, num: str, den: str, description: str | None = None) -> Metric:
-    return Metric(name, label, f"SUM({num})::numeric / NULLIF(SUM({den}), 0)", ".1%", description)
-
-
-def _sum(name: str, label: str, column: str, fmt: str = ",d") -> Metric:
-    return Metric(name, label, f"SUM({column})", fmt)
-
-
-APPEAL_METRICS = (
-    _sum("appeals", "Обращений", "appeals_count"),
-    _sum("answered", "Отвечено", "answered_count"),
-    _share("share_on_time", "Доля ответов в срок", "answered_on_time_count", "answered_count",
-           "Отвечено в срок / отвечено (ПОС: 8 дней)"),
-    _share("share_on_time_work", "Доля ответов в срок (рабочие часы)", "answered_on_time_work_count",
-           "answered_count", "Инцидент Менеджмент: первый ответ за 8 рабочих часов"),
-    _share("share_rated_4_5", "Доля оценок 4–5", "rated_4_5_count", "rated_count",
-           "Оценки 4 и 5 / все оценки заявителей (цель — 60 %)"),
-    _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
-    _share("share_rejected", "Доля отклонённых", "rejected_count", "moderated_count"),
-    _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
-    Metric("first_response_hours_mean", "Среднее время первого ответа, ч",
-           "SUM(first_response_hours_sum) / NULLIF(SUM(answered_count), 0)", ",.1f"),
-)  # fmt: skip
-
 DATASETS: tuple[Dataset, ...] = (
-    Dataset("kpi_appeals", "Обращения граждан: показатели по разрезам", "month_start", APPEAL_METRICS),
-    Dataset(
-        "kpi_appeals_headline",
-        "Обращения граждан: ключевые показатели региона",
-        "month_start",
-        (
-            *(m for m in APPEAL_METRICS[:5] if m.name != "share_on_time_work"),
-            _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
-            _share("share_rejected", "Доля отклонённых", "rejected_count", "moderated_count"),
-            _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
-            Metric("on_time_target", "Цель: доля ответов в срок", "MAX(on_time_target_share)", ".0%"),
-            Metric("rating_target", "Цель: доля оценок 4–5", "MAX(rating_target_share)", ".0%"),
-            Metric("first_response_hours_median", "Медиана времени первого ответа, ч",
-                   "AVG(first_response_hours_median)", ",.1f",
-                   "Точное значение за один месяц; за несколько — среднее месячных медиан"),
-        ),
-        sector_column=None,
-    ),
-    Dataset(
-        "kpi_authority_rating",
-        "Рейтинг органов власти",
-        "month_start",
-        (
-            Metric("composite_score", "Интегральный балл", "AVG(composite_score)", ",.1f",
-                   "Среднее месячных интегральных баллов (0–100)"),
-            Metric("best_rank", "Место среди органов своего типа", "MIN(rank_in_kind)", ",d"),
-            _sum("appeals", "Обращений", "appeals_count"),
-            Metric("share_on_time", "Доля ответов в срок", "AVG(share_answered_on_time)", ".1%"),
-            Metric("share_rated_4_5", "Доля оценок 4–5", "AVG(share_rated_4_5)", ".1%"),
-            Metric("share_decisions_on_time", "Доля поручений в срок", "AVG(share_decisions_on_time)",
-                   ".1%"),
-            _sum("open_overdue", "Открытых просроченных", "open_overdue_count"),
-        ),
-    ),
-    Dataset(
-        "kpi_decision_discipline",
-        "Исполнение поручений",
-        "month_start",
-        (
-            _sum("decisions", "Поручений", "decisions_count"),
-            _sum("executed_on_time", "Исполнено в срок", "executed_on_time_count"),
-            _sum("executed_late", "Исполнено с нарушением срока", "executed_late_count"),
-            _sum("overdue", "Просрочено", "overdue_count"),
-            _sum("extended", "Срок продлён", "extended_count"),
-            Metric("share_executed_on_time", "Доля исполненных в срок",
-                   "SUM(executed_on_time_count)::numeric / NULLIF(SUM(executed_on_time_count"
-                   " + executed_late_count + overdue_count), 0)", ".1%",
-                   "Исполнено в срок / (исполнено в срок + с нарушением + просрочено)"),
-            Metric("days_late_mean", "Среднее опоздание, дней", "AVG(days_late_mean)", ",.1f"),
-        ),
-    ),
-    Dataset(
-        "kpi_programme_achievement",
-        "Государственные программы: достижение целевых показателей",
-        None,
-        (
-            _sum("indicators", "Показателей", "indicators_count"),
-            _sum("band_high", "Высокая степень", "band_high_count"),
-            _sum("band_medium", "Средняя степень", "band_medium_count"),
-            _sum("band_low", "Низкая степень", "band_low_count"),
-            _sum("at_risk", "Под риском", "indicators_at_risk_count"),
-            Metric("achievement_degree", "Степень достижения",
-                   "SUM(achievement_degree_mean * indicators_count) / NULLIF(SUM(indicators_count), 0)",
-                   ".1%", "Средняя по показателям, взвешенная числом показателей"),
-            Metric("forecast_degree", "Прогноз на конец года",
-                   "SUM(forecast_degree_mean * indicators_count) / NULLIF(SUM(indicators_count), 0)",
-                   ".1%"),
-        ),
-    ),
-    Dataset(
-        "kpi_indicator_progress",
-        "Целевые показатели: план, факт, прогноз",
-        "period_start",
-        (
-            Metric("indicators", "Показателей", "COUNT(DISTINCT indicator_code)", ",d"),
-            Metric("plan", "План", "SUM(plan_value)", ",.2f"),
-            Metric("fact", "Факт", "SUM(fact_value)", ",.2f"),
-            Metric("forecast", "Прогноз", "SUM(forecast_value)", ",.2f"),
-            Metric("achievement_degree", "Степень достижения", "AVG(achievement_degree)", ".1%"),
-            Metric("forecast_degree", "Прогноз степени достижения", "AVG(forecast_degree)", ".1%"),
-        ),
-    ),
-    Dataset(
-        "kpi_conflict_signals",
-        "Сигналы конфликтности: всплески обращений",
-        "week_start",
-        (
-            _sum("appeals", "Обращений", "appeals_count"),
-            Metric("baseline", "Ожидаемый уровень", "SUM(baseline_mean)", ",.1f"),
-            Metric("spikes", "Всплесков", "COUNT(*) FILTER (WHERE is_spike)", ",d"),
-            Metric("z_score_max", "Наибольшая z-оценка", "MAX(z_score)", ",.1f"),
-        ),
-    ),
-    Dataset(
-        "kpi_source_loads",
-        "Загрузки источников",
-        "started_at",
-        (
-            Metric("batches", "Пакетов", "COUNT(*)", ",d"),
-            _sum("rows_read", "Строк прочитано", "rows_read"),
-            _sum("rows_loaded", "Строк загружено", "rows_loaded"),
-            _sum("rows_quarantined", "Строк в карантине", "rows_quarantined"),
-            _share("share_quarantined", "Доля строк в карантине", "rows_quarantined", "rows_read"),
-            Metric("failed_batches", "Отклонённых и сбойных пакетов",
-                   "COUNT(*) FILTER (WHERE status IN ('rejected', 'failed'))", ",d"),
-        ),
-        sector_column=None,
-    ),
-    Dataset(
-        "kpi_data_freshness",
-        "Свежесть данных по источникам",
-        "last_loaded_at",
-        (
-            Metric("last_loaded_at", "Последняя загрузка", "MAX(last_loaded_at)"),
-            Metric("data_as_of", "Данные на", "MAX(data_as_of)"),
-            _sum("rows_loaded", "Строк загружено", "rows_loaded"),
-            _sum("rows_quarantined", "Строк в карантине", "rows_quarantined"),
-        ),
-        sector_column=None,
-    ),
-    Dataset(
-        "kpi_certification_status",
-        "Сертификация витрин (последняя проверка)",
-        "validated_at",
-        (
-            Metric("marts", "Витрин", "COUNT(*)", ",d"),
-            Metric("certified", "Сертифицировано", "COUNT(*) FILTER (WHERE is_certified)", ",d"),
-        ),
-        sector_column=None,
-    ),
+    Dataset("kpi_appeals", "month_start"),
+    Dataset("kpi_appeals_headline", "month_start", sector_column=None),
+    Dataset("kpi_authority_rating", "month_start"),
+    Dataset("kpi_decision_discipline", "month_start"),
+    Dataset("kpi_programme_achievement", None),
+    Dataset("kpi_indicator_progress", "period_start"),
+    Dataset("kpi_conflict_signals", "week_start"),
+    Dataset("kpi_source_loads", "started_at", sector_column=None),
+    Dataset("kpi_data_freshness", "last_loaded_at", sector_column=None),
+    Dataset("kpi_certification_status", "validated_at", sector_column=None),
 )
 
 DATASET_BY_MART = {d.mart: d for d in DATASETS}
@@ -383,6 +221,8 @@ class Dashboard:
     description: str
     rows: tuple[tuple[Chart, ...], ...]
     filters: tuple[Filter, ...] = field(default_factory=tuple)
+    # What the dashboard is for, in English: the description of its dbt exposure.
+    purpose: str = ""
 
     def charts(self) -> list[Chart]:
         return [c for row in self.rows for c in row]
@@ -438,6 +278,10 @@ LEADERSHIP = Dashboard(
         Filter("Отрасль", "sector_name", "kpi_appeals"),
         Filter("Муниципалитет", "municipality_name", "kpi_appeals"),
     ),
+    purpose=(
+        "Headline KPIs for the Head of the Republic and the ЦУР head: appeals answered on time and "
+        "ratings 4–5 against their targets, open overdue appeals, the authority rating."
+    ),
 )  # fmt: skip
 
 APPEALS = Dashboard(
@@ -486,6 +330,11 @@ APPEALS = Dashboard(
         Filter("Тема", "topic_name", "kpi_appeals"),
         Filter("Источник", "appeal_source_name", "kpi_appeals"),
     ),
+    purpose=(
+        "Appeals in configurable slices (month, source, sector, municipality, organisation, channel, "
+        "topic): on-time shares, response times, ratings, repeats, moderation rejections; conflict "
+        "signals (weekly spikes per sector and municipality)."
+    ),
 )  # fmt: skip
 
 RATING = Dashboard(
@@ -516,6 +365,10 @@ RATING = Dashboard(
         Filter("Отрасль", "sector_name", "kpi_authority_rating"),
         Filter("Муниципалитет", "municipality_name", "kpi_authority_rating"),
         Filter("Орган власти", "organisation_name", "kpi_authority_rating"),
+    ),
+    purpose=(
+        "Composite rating of ОИВ, ОМСУ and РСО per month for the Governor's assessment, with its "
+        "component scores and the rank within each kind of body."
     ),
 )  # fmt: skip
 
@@ -553,6 +406,10 @@ DECISIONS = Dashboard(
         Filter("Отрасль", "sector_name", "kpi_decision_discipline"),
         Filter("Тип органа", "organisation_kind", "kpi_decision_discipline"),
         Filter("Орган власти", "organisation_name", "kpi_decision_discipline"),
+    ),
+    purpose=(
+        "Execution discipline of «Дело» поручения per executor and month: on time, late, overdue, not "
+        "yet due, removed, extended."
     ),
 )  # fmt: skip
 
@@ -600,6 +457,10 @@ PROGRAMMES = Dashboard(
         Filter("Министерство", "ministry", "kpi_programme_achievement"),
         Filter("Государственная программа", "programme_name", "kpi_programme_achievement"),
     ),
+    purpose=(
+        "State programme target indicators: achievement per ministry and programme with a year-end "
+        "forecast and the indicators at risk, and each indicator's plan, fact and forecast by period."
+    ),
 )  # fmt: skip
 
 QUALITY = Dashboard(
@@ -640,6 +501,10 @@ QUALITY = Dashboard(
     (
         _period("kpi_source_loads"),
         Filter("Источник", "source_name", "kpi_source_loads"),
+    ),
+    purpose=(
+        "Landing file loads with their quarantined rows, and the freshness of every source (last "
+        "load, latest business date)."
     ),
 )  # fmt: skip
 

@@ -1,6 +1,6 @@
 """Check the committed bundle against itself and against the dbt project.
 
-    python -m superset_assets.validate [--manifest dbt/target/manifest.json]
+    cur superset validate [--manifest dbt/target/manifest.json]
 
 * every chart's dataset exists in the bundle, every dataset's database too;
 * every dashboard's charts exist, and each native filter targets an existing dataset and column;
@@ -15,9 +15,7 @@ built from. Exit status 1 and one line per problem when something does not match
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -133,23 +131,3 @@ def validate_bundle(bundle: Path = BUNDLE_DIR, models: dict[str, DbtModel] | Non
                 elif column not in {c["column_name"] for c in ds["columns"]}:
                     problems.append(f"{path}: filter {flt['name']}: {column} not in {ds['table_name']}")
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--manifest", type=Path, help="dbt manifest.json (default: the model YAML files)")
-    parser.add_argument("--bundle", type=Path, default=BUNDLE_DIR)
-    args = parser.parse_args(argv)
-    problems = validate_bundle(args.bundle, marts_models(args.manifest))
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s)")
-        return 1
-    counts = {k: len(list((args.bundle / k).rglob("*.yaml"))) for k in ("datasets", "charts", "dashboards")}
-    print("bundle consistent with dbt: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -67,19 +67,23 @@ def status() -> None:
 
 
 @superset.command()
-@click.option("--check", is_flag=True, help="Fail when the committed bundle is not current.")
+@click.option(
+    "--check", is_flag=True, help="Fail when the committed bundle or the exposures are not current."
+)
 def build(check: bool) -> None:
-    """Render the dashboards spec (superset_assets/spec.py) into superset_assets/bundle/."""
-    from superset_assets.build import BUNDLE_DIR, stale_files, write_bundle
+    """Render the dashboards spec into superset_assets/bundle/ and dbt/models/exposures.yml."""
+    from superset_assets.build import BUNDLE_DIR, EXPOSURES_PATH, label_notes, stale_files, write_bundle
 
+    for note in label_notes():
+        err_console.print(f"note: {note}", markup=False)
     if check:
         stale = stale_files()
         if stale:
-            err_console.print("bundle is not current; run `cur superset build`:\n  " + "\n  ".join(stale))
+            err_console.print("not current; run `cur superset build`:\n  " + "\n  ".join(stale), markup=False)
             sys.exit(1)
-        console.print("bundle is current")
+        console.print("bundle and exposures are current")
         return
-    console.print(f"wrote {len(write_bundle())} files to {BUNDLE_DIR}")
+    console.print(f"wrote {len(write_bundle())} files to {BUNDLE_DIR} and {EXPOSURES_PATH}")
 
 
 @superset.command()

@@ -19,8 +19,9 @@ its dimension), and **reconciliation** with the layer below:
 * KPI marts with the facts: e.g. ``sum(appeals_count)`` of ``kpi_appeals`` per source = rows of
   ``fct_appeals``.
 
-The KPI marts' columns are those of ``/work/coord/INTERFACE.md`` (the agreed interface). A check
-whose formula that interface leaves open is a ``warning`` (reported, not blocking certification).
+The KPI marts' columns are those of their dbt contracts (``dbt/models/marts/**/kpi_*.yml``). A check
+whose formula the model's documentation leaves open is a ``warning`` (reported, not blocking
+certification).
 
 ``DATA_AS_OF`` gives, per mart, the SQL of the latest business time its data describes: the
 certification record and the dashboards show it.

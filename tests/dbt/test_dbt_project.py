@@ -1,5 +1,5 @@
 """The dbt project as a whole: it parses, its docs site builds, its SQL is sqlfluff-clean, and the KPI
-marts keep the columns the dashboards and suites were built against (/work/coord/INTERFACE.md).
+marts keep the columns the dashboards and suites were built against.
 
 Runs the real dbt and sqlfluff (dbt templater) against a fresh test database; nothing is built, so
 this stays fast. The KPI formulas themselves are checked by the dbt unit tests in
@@ -29,7 +29,7 @@ def _columns(names: str) -> list[str]:
     return names.split()
 
 
-# The agreed columns of every KPI mart, in order (INTERFACE.md, section "dbt KPI marts").
+# The columns of every KPI mart the dashboards and suites were built against, in order.
 KPI_COLUMNS: dict[str, list[str]] = {
     "kpi_appeals": _columns("""
         month_start appeal_source appeal_source_name sector_code sector_name municipality_key

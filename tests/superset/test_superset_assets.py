@@ -3,21 +3,25 @@ catches what it must, the zip carries no secret, and the read-only role on a rea
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import re
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import yaml
 
 from expectations.certification import CertificationStatus
-from superset_assets import build, db_role, spec
-from superset_assets.dbt_docs import DBT_DIR, marts_models
+from superset_assets import build, db_role, roles, spec
+from superset_assets.dbt_docs import DBT_DIR, DbtModel, marts_models, models_from_yaml
 from superset_assets.publish import bundle_zip, certification_of, superset_uri
 from superset_assets.validate import sql_columns, validate_bundle
 
@@ -38,7 +42,31 @@ def _status(mart: str, ok: bool) -> CertificationStatus:
 
 
 def test_the_committed_bundle_is_what_the_build_renders() -> None:
-    assert build.stale_files() == [], "run `python -m superset_assets.build` and commit the bundle"
+    assert build.stale_files() == [], "run `cur superset build` and commit the bundle"
+
+
+def test_the_committed_exposures_are_what_the_spec_renders() -> None:
+    committed = (DBT_DIR / "models" / "exposures.yml").read_text("utf-8")
+    assert committed == build.render_exposures(), "run `cur superset build` and commit it"
+
+
+def test_a_dashboard_edited_in_the_spec_makes_the_exposures_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exposures = tmp_path / "exposures.yml"
+    exposures.write_text(build.render_exposures(), "utf-8")
+    bundle = tmp_path / "bundle"
+    build.write_bundle(bundle, exposures)
+    assert build.stale_files(bundle, exposures) == []
+    renamed = dataclasses.replace(spec.DASHBOARDS[0], title="Обзор для руководства (новый)")
+    monkeypatch.setattr(spec, "DASHBOARDS", (renamed, *spec.DASHBOARDS[1:]))
+
+    stale = build.stale_files(bundle, exposures)
+
+    assert str(exposures) in stale and f"dashboards/{renamed.slug}.yaml" in stale
+    build.write_bundle(bundle, exposures)
+    exposure = yaml.safe_load(exposures.read_text("utf-8"))["exposures"][0]
+    assert exposure["label"] == "Обзор для руководства (новый)"
 
 
 def test_the_bundle_is_consistent_with_the_dbt_models() -> None:
@@ -69,7 +97,77 @@ def test_dataset_columns_carry_the_dbt_descriptions() -> None:
     assert described["appeals_count"] == models["kpi_appeals"].columns["appeals_count"].description
     assert described["appeals_count"]
     labels = {c["column_name"]: c["verbose_name"] for c in dataset["columns"]}
-    assert labels["sector_name"] == "Отрасль"
+    assert labels["sector_name"] == models["kpi_appeals"].columns["sector_name"].label == "Отрасль"
+
+
+def _with_meta(tmp_path: Path, mart: str, edit: Callable[[dict[str, Any]], None]) -> dict[str, DbtModel]:
+    """The marts models, with ``mart``'s YAML edited by ``edit`` (a copy in ``tmp_path``)."""
+    source = next((DBT_DIR / "models" / "marts").rglob(f"{mart}.yml"))
+    document = yaml.safe_load(source.read_text("utf-8"))
+    edit(document["models"][0])
+    (tmp_path / f"{mart}.yml").write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    return {**marts_models(), **models_from_yaml(tmp_path)}
+
+
+def test_labels_and_metrics_come_from_the_dbt_meta(tmp_path: Path) -> None:
+    def relabel(model: dict[str, Any]) -> None:
+        model["config"]["meta"]["superset"]["label"] = "Витрина обращений"
+        model["config"]["meta"]["superset"]["metrics"].append(
+            {"name": "topics", "label": "Тем", "expression": "COUNT(DISTINCT topic_key)", "format": ",d"}
+        )
+        column = next(c for c in model["columns"] if c["name"] == "topic_name")
+        column["config"]["meta"]["superset"]["label"] = "Тема обращения"
+
+    models = _with_meta(tmp_path, "kpi_appeals", relabel)
+    dataset = build.render_dataset(spec.DATASET_BY_MART["kpi_appeals"], models["kpi_appeals"])
+
+    assert dataset["description"].startswith("Витрина обращений. ")
+    topics = next(m for m in dataset["metrics"] if m["metric_name"] == "topics")
+    assert (topics["verbose_name"], topics["expression"], topics["d3format"]) == (
+        "Тем", "COUNT(DISTINCT topic_key)", ",d"
+    )  # fmt: skip
+    assert {c["column_name"]: c["verbose_name"] for c in dataset["columns"]}["topic_name"] == "Тема обращения"
+
+
+def test_a_new_column_without_a_label_is_shown_under_its_description(tmp_path: Path) -> None:
+    def add_columns(model: dict[str, Any]) -> None:
+        model["columns"] += [
+            {"name": "unanswered_count", "data_type": "integer", "description": "Appeals never answered."},
+            {"name": "bare_flag", "data_type": "boolean"},
+        ]
+
+    models = _with_meta(tmp_path, "kpi_appeals", add_columns)
+    dataset = build.render_dataset(spec.DATASET_BY_MART["kpi_appeals"], models["kpi_appeals"])
+
+    labels = {c["column_name"]: c["verbose_name"] for c in dataset["columns"]}
+    assert labels["unanswered_count"] == "Appeals never answered."
+    assert labels["bare_flag"] == "bare_flag"
+    assert labels["appeals_count"] == "Обращений"
+
+
+def test_a_metric_without_an_expression_is_reported_with_its_file(tmp_path: Path) -> None:
+    def break_metric(model: dict[str, Any]) -> None:
+        model["config"]["meta"]["superset"]["metrics"].append({"name": "broken", "label": "Сломано"})
+
+    with pytest.raises(ValueError, match=r"kpi_appeals\.yml: model kpi_appeals: .*expression"):
+        _with_meta(tmp_path, "kpi_appeals", break_metric)
+
+
+def test_the_superset_meta_is_read_from_the_manifest_too(tmp_path: Path) -> None:
+    node = {
+        "resource_type": "model", "schema": "marts", "name": "kpi_example", "description": "Example.",
+        "config": {"meta": {"superset": {"label": "Пример", "metrics": [
+            {"name": "rows", "label": "Строк", "expression": "COUNT(*)"}]}}},
+        "columns": {"n": {"name": "n", "data_type": "integer", "description": "A number.",
+                          "meta": {"superset": {"label": "Число"}}, "config": {"meta": {}}}},
+    }  # fmt: skip
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {"model.cur_dwh.kpi_example": node}}), "utf-8")
+
+    model = marts_models(manifest)["kpi_example"]
+
+    assert model.label == "Пример" and [m.name for m in model.metrics] == ["rows"]
+    assert model.columns["n"].label == "Число"
 
 
 def test_the_validator_finds_missing_datasets_columns_metrics_and_models(tmp_path: Path) -> None:
@@ -105,7 +203,7 @@ def test_sql_columns_skips_functions_keywords_literals_and_casts() -> None:
 
 def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> None:
     dsn = "postgresql://cur_superset_ro:s3cr%40t@db.example:6543/cur_dwh"
-    content, passwords = bundle_zip(dsn, {"kpi_appeals": _status("kpi_appeals", True)}, "SqlaTable")
+    content, passwords = bundle_zip(dsn, {"kpi_appeals": _status("kpi_appeals", True)})
     assert passwords == {build.DATABASE_FILE: "s3cr@t"}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
@@ -121,7 +219,7 @@ def test_the_zip_has_one_top_folder_the_masked_uri_and_the_certification() -> No
         database["sqlalchemy_uri"]
         == "postgresql+psycopg2://cur_superset_ro:XXXXXXXXXX@db.example:6543/cur_dwh"
     )
-    assert meta["type"] == "SqlaTable"
+    assert meta["type"] == "assets"  # what /api/v1/assets/import/ accepts
     assert appeals["extra"]["certification"]["certified_by"] == "Great Expectations"
     assert "marts.kpi_appeals" in appeals["extra"]["certification"]["details"]
     assert "certification" not in rating["extra"]
@@ -190,3 +288,33 @@ def test_dbt_exposures_name_the_dashboards_and_their_marts() -> None:
     for board in spec.DASHBOARDS:
         marts = {c.mart for c in board.charts()}
         assert by_slug[board.slug] == marts, board.slug
+
+
+def _pvm(pvm_id: int, permission: str, view: str) -> dict[str, Any]:
+    return {"id": pvm_id, "permission_name": permission, "view_menu_name": view}
+
+
+def test_a_role_is_its_built_in_roles_minus_what_it_must_not_do_plus_named_pairs() -> None:
+    builtin = {
+        "Gamma": [_pvm(1, "can_read", "Dashboard"), _pvm(2, "can_write", "Dashboard"),
+                  _pvm(3, "can_read", "SQLLab"), _pvm(4, "can_explore", "Superset")],
+        "Alpha": [_pvm(5, "can_read", "Chart"), _pvm(6, "all_datasource_access", "all_datasource_access"),
+                  _pvm(7, "can_write", "Dataset")],
+        "sql_lab": [_pvm(8, "can_execute_sql_query", "SQLLab")],
+    }  # fmt: skip
+
+    assert roles.role_permissions(roles.LEADERSHIP_ROLE, builtin) == {1, 5, 6}
+    assert roles.role_permissions(roles.ANALYST_ROLE, builtin) == {5, 6, 7, 8}
+
+
+def test_every_sector_lead_has_the_leadership_rights_and_row_filters_on_every_dataset() -> None:
+    declared = {role.name: role for role in roles.ROLES}
+    users = {user.username: user.role for user in roles.USERS}
+    for lead in roles.SECTOR_LEADS:
+        assert dataclasses.replace(declared[lead.role], name=roles.LEADERSHIP) == roles.LEADERSHIP_ROLE
+        assert users[lead.username] == lead.role
+        covered = {mart for rule in roles.ROW_FILTERS if rule.role == lead.role for mart in rule.marts}
+        # its sector's rows of every sector dataset, nothing of the region-wide totals (the load,
+        # freshness and certification datasets describe the data, not a sector: not filtered)
+        assert covered == {d.mart for d in spec.DATASETS if d.sector_column} | {"kpi_appeals_headline"}
+    assert {"rukovoditel", "analitik"} <= set(users)
