@@ -30,15 +30,16 @@ branch adds to a mart never breaks the bundle build.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT_DIR = REPO_ROOT / "dbt"
+from core.dbt import Manifest
+from core.paths import DBT_DIR, PROJECT_ROOT
+
+REPO_ROOT = PROJECT_ROOT
 MARTS_SCHEMA = "marts"
 
 
@@ -149,14 +150,9 @@ def models_from_yaml(models_dir: Path | None = None) -> dict[str, DbtModel]:
 
 
 def models_from_manifest(manifest: Path) -> dict[str, DbtModel]:
-    """Every model of schema ``marts`` in a dbt manifest."""
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    found: dict[str, DbtModel] = {}
-    for node in data.get("nodes", {}).values():
-        if node.get("resource_type") != "model" or node.get("schema") != MARTS_SCHEMA:
-            continue
-        found[node["name"]] = _model(node, str(manifest))
-    return found
+    """Every model of schema ``marts`` in a dbt manifest (read by :class:`core.dbt.Manifest`)."""
+    nodes = Manifest.load(manifest).models(MARTS_SCHEMA)
+    return {name: _model(node, str(manifest)) for name, node in nodes.items()}
 
 
 def marts_models(manifest: Path | None = None) -> dict[str, DbtModel]:
