@@ -406,10 +406,8 @@ class KeyGuard:
         first = self._seen.setdefault(key, row_no)
         if first != row_no:
             shown = ", ".join(f"{field_names.get(n, n)}={v}" for n, v in zip(self._names, key, strict=True))
-            raise FieldError(
-                field_names.get(self._names[0], self._names[0]),
-                f"duplicate within the file: {shown} already at row {first}",
-            )
+            named = [field_names[n] for n in self._names if n in field_names] or list(self._names)
+            raise FieldError(named[0], f"duplicate within the file: {shown} already at row {first}")
 
 
 def tabular_records(
@@ -546,6 +544,35 @@ def find_sheet(
     raise FileRejected(
         path, f"no visible sheet has the expected header (looked at: {sheets})", missing=sorted(required)
     )
+
+
+_FORMULA_NO_VALUE_RE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def check_formulas(path: Path, ws: object) -> None:
+    """Reject a sheet with a formula cell that has no cached value (the workbook was written by a
+    program that does not calculate, and was never opened and saved in Excel): its value is unknown,
+    and reading it as empty would load a wrong row silently."""
+    import zipfile
+
+    member = getattr(ws, "_worksheet_path", None)
+    if not member:
+        return
+    carry = b""
+    with zipfile.ZipFile(path) as zf, zf.open(str(member).lstrip("/")) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            data = carry + chunk
+            if b"<f" in data:
+                m = _FORMULA_NO_VALUE_RE.search(data)
+                if m:
+                    raise FileRejected(
+                        path,
+                        f"sheet {ws.title!r}, cell {m.group(1).decode()}: a formula without a calculated "  # type: ignore[attr-defined]
+                        "value (open the workbook in Excel and save it, or export values)",
+                    )
+            carry = data[-4096:]
 
 
 def open_workbook(path: Path) -> object:

@@ -21,6 +21,7 @@ from ingestion.sources.base import (
     Record,
     Rejected,
     RowBuilder,
+    check_formulas,
     find_sheet,
     open_workbook,
     required_sources,
@@ -120,6 +121,7 @@ class ImXlsxReader:
         wb = open_workbook(path)
         try:
             ws, header_row_no, header = find_sheet(path, wb, FIELDS, REQUIRED)
+            check_formulas(path, ws)
             yield Note("sheet", str(ws.title))  # type: ignore[attr-defined]
             rows = ((n, v) for n, v in xlsx_rows(ws) if n > header_row_no)
             yield from tabular_records(

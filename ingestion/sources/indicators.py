@@ -21,6 +21,7 @@ from ingestion.sources.base import (
     Record,
     Rejected,
     RowBuilder,
+    check_formulas,
     join_raw,
     match_header,
     open_workbook,
@@ -75,6 +76,7 @@ class IndicatorsXlsxReader:
                     passed.append(title)
                     continue
                 read.append(title)
+                check_formulas(path, ws)
                 yield from self._sheet(path, ws, ctx, guard)
             if not read:
                 raise FileRejected(
