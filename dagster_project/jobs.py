@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.resources import LandingResource, WarehouseResource
+from ingestion.config import get_settings
 from ingestion.load import batch_key
 from ingestion.sources import discover
 
@@ -29,7 +30,7 @@ full_refresh_job = dg.define_asset_job(
 daily_schedule = dg.ScheduleDefinition(
     job=daily_job,
     cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Krasnoyarsk",
+    execution_timezone=get_settings().source_timezone,
     description="Every morning at 06:00 local time (before the working day of the centre).",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )

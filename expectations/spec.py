@@ -98,6 +98,7 @@ _GX_TYPES = {
     "timestamptz": "TIMESTAMP WITH TIME ZONE",
     "timestamp": "TIMESTAMP WITHOUT TIME ZONE",
     "double precision": "DOUBLE PRECISION",
+    "jsonb": "JSONB",
 }
 _NUMERIC = re.compile(r"numeric\((\d+),\s*(\d+)\)")
 

@@ -937,3 +937,33 @@ def test_a_rerun_over_a_rejected_file_reports_it_rejected_again(tmp_path: Path, 
     assert second.batch_id == first.batch_id and "missing columns: 'ID'" in (second.error or "")
     with psycopg.connect(dsn) as conn:
         assert conn.execute("select count(*) from raw.load_batches").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        test_the_real_im_header_and_value_shapes_load_every_row,
+        test_an_instruction_sheet_first_and_a_hidden_sheet_are_passed_over,
+        test_im_negative_duration_text_date_and_overflow_cell_are_quarantined,
+        test_a_formula_without_a_cached_value_rejects_naming_the_cell,
+    ],
+    ids=lambda c: c.__name__.removeprefix("test_"),
+)
+def test_large_workbooks_streamed_by_openpyxl_give_the_same_outcome(
+    tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch, case: Callable[[Path, str], None]
+) -> None:
+    """Workbooks above CALAMINE_MAX_BYTES are streamed through openpyxl; the outcome is the same."""
+    from ingestion.sources import base
+
+    monkeypatch.setattr(base, "CALAMINE_MAX_BYTES", 0)
+    case(tmp_path, dsn)
+
+
+@pytest.mark.parametrize("dimension", [b"", b'<dimension ref="A1:B2"/>'], ids=["missing", "wrong"])
+def test_a_missing_or_wrong_dimension_does_not_cut_rows_when_streamed(
+    tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch, dimension: bytes
+) -> None:
+    from ingestion.sources import base
+
+    monkeypatch.setattr(base, "CALAMINE_MAX_BYTES", 0)
+    test_a_missing_or_wrong_dimension_does_not_cut_rows_or_columns(tmp_path, dsn, dimension)

@@ -21,12 +21,15 @@ from ingestion.sources.base import (
     Record,
     Rejected,
     RowBuilder,
+    calamine_sheets,
     check_formulas,
     find_sheet,
+    open_calamine,
     open_workbook,
+    openpyxl_sheets,
     required_sources,
     tabular_records,
-    xlsx_rows,
+    use_calamine,
 )
 
 _F = FieldMap
@@ -118,12 +121,18 @@ class ImXlsxReader:
         self._builders = {IM_INCIDENTS.name: builder}
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        wb = open_workbook(path)
+        if use_calamine(path):
+            wb = open_calamine(path)
+            sheets = calamine_sheets(path, wb)
+        else:
+            wb = open_workbook(path)
+            sheets = openpyxl_sheets(wb)
         try:
-            ws, header_row_no, header = find_sheet(path, wb, FIELDS, REQUIRED)
-            check_formulas(path, ws)
-            yield Note("sheet", str(ws.title))  # type: ignore[attr-defined]
-            rows = ((n, v) for n, v in xlsx_rows(ws) if n > header_row_no)
+            title, header_row_no, header = find_sheet(path, sheets, FIELDS, REQUIRED)
+            check_formulas(path, title)
+            yield Note("sheet", title)
+            all_rows = dict(sheets)[title]()
+            rows = ((n, v) for n, v in all_rows if n > header_row_no)
             yield from tabular_records(
                 path, rows, FIELDS, self._builders, ctx, header_row=header, exact_width=False
             )

@@ -76,7 +76,7 @@ class IndicatorsXlsxReader:
                     passed.append(title)
                     continue
                 read.append(title)
-                check_formulas(path, ws)
+                check_formulas(path, title, getattr(ws, "_worksheet_path", None))
                 yield from self._sheet(path, ws, ctx, guard)
             if not read:
                 raise FileRejected(
