@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -254,6 +254,7 @@ def context_for(source: str) -> ReadContext:
     CUR_SOURCE_TIMEZONE), the ИМ «Кабинет» zones, the declared date order and the future tolerance."""
     settings = get_settings()
     return ReadContext(
+        now=datetime.now(UTC),
         timezone=settings.timezone_of(source),
         zones=settings.cabinet_timezones if source == "im" else {},
         declared_date_order=settings.date_order_of(source),

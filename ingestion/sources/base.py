@@ -176,9 +176,23 @@ class RowBuilder:
     not_before: Sequence[tuple[str, str]] = ()
     zone_field: FieldMap | None = None
     _by_column: dict[str, FieldMap] = field(init=False)
+    _plan: list[tuple[str, FieldMap | None, bool, int | None, Decimal | None, str]] = field(init=False)
+    _order: list[tuple[int, int, str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._by_column = {f.column: f for f in self.fields}
+        self._plan = []
+        for col in self.table.columns:
+            m = _NUMERIC_RE.fullmatch(col.pg_type)
+            bound = Decimal(10) ** (int(m.group(1)) - int(m.group(2))) if m else None
+            fm = self._by_column.get(col.name)
+            self._plan.append((col.name, fm, col.required, _INT_LIMITS.get(col.pg_type), bound, col.pg_type))
+        names = self.table.column_names
+        source = {c: (self._by_column[c].source if c in self._by_column else c) for c in names}
+        self._order = [
+            (names.index(later), names.index(earlier), source[later], source[earlier])
+            for later, earlier in self.not_before
+        ]
 
     def build(
         self,
@@ -190,45 +204,46 @@ class RowBuilder:
         values: list[object] = []
         tz = ctx.zone_for(get(self.zone_field)) if self.zone_field is not None else None
         latest = ctx.latest_allowed
-        sources: dict[str, str] = {}
-        for col in self.table.columns:
-            if col.name == "extras":
+        max_chars = ctx.max_field_chars
+        for name, fm, required, limit, bound, pg_type in self._plan:
+            if name == "extras":
                 values.append(extras)
                 continue
-            if fixed and col.name in fixed:
-                value = fixed[col.name]
-                name = col.name
+            if fixed is not None and name in fixed:
+                value, source = fixed[name], name
+            elif fm is None:
+                value, source = None, name
             else:
-                fm = self._by_column.get(col.name)
-                if fm is None:
-                    value, name = None, col.name
-                else:
-                    value, name = convert_value(fm, get(fm), ctx, tz), fm.source
-                    if isinstance(value, str) and len(value) > ctx.max_field_chars:
+                source = fm.source
+                raw = get(fm)
+                value = None if raw is None or raw == "" else convert_value(fm, raw, ctx, tz)
+                if value is not None:
+                    if fm.kind == "text":
+                        if len(value) > max_chars:  # type: ignore[arg-type]
+                            raise FieldError(
+                                source,
+                                f"value of {len(value):,} characters is longer than the limit "  # type: ignore[arg-type]
+                                f"of {max_chars:,}",
+                            )
+                    elif fm.kind == "ts" and value > latest:  # type: ignore[operator]
                         raise FieldError(
-                            name,
-                            f"value of {len(value):,} characters is longer than the limit "
-                            f"of {ctx.max_field_chars:,}",
-                        )
-                    if isinstance(value, datetime) and fm.kind == "ts" and value > latest:
-                        raise FieldError(
-                            name,
-                            f"{value.isoformat()} is in the future "
+                            source,
+                            f"{value.isoformat()} is in the future "  # type: ignore[attr-defined]
                             f"(more than {ctx.future_tolerance} after the load)",
                         )
-            if col.required and value is None:
-                raise FieldError(name, "required value is missing")
-            check_range(name, col.pg_type, value)
-            sources[col.name] = name
+            if value is None:
+                if required:
+                    raise FieldError(source, "required value is missing")
+            elif limit is not None:
+                if type(value) is int and not -limit <= value <= limit:
+                    raise FieldError(source, f"number out of range of the raw column ({pg_type}): {value}")
+            elif bound is not None and isinstance(value, Decimal | int) and abs(value) >= bound:
+                raise FieldError(source, f"number out of range of the raw column ({pg_type}): {value}")
             values.append(value)
-        if self.not_before:
-            by_name = dict(zip(self.table.column_names, values, strict=True))
-            for later, earlier in self.not_before:
-                a, b = by_name.get(later), by_name.get(earlier)
-                if isinstance(a, datetime) and isinstance(b, datetime) and a < b:
-                    raise FieldError(
-                        sources[later], f"{a.isoformat()} is before {sources[earlier]} {b.isoformat()}"
-                    )
+        for later, earlier, later_name, earlier_name in self._order:
+            a, b = values[later], values[earlier]
+            if isinstance(a, datetime) and isinstance(b, datetime) and a < b:
+                raise FieldError(later_name, f"{a.isoformat()} is before {earlier_name} {b.isoformat()}")
         return tuple(values)
 
 
@@ -336,22 +351,28 @@ def detect_encoding(path: Path) -> str:
 
 
 def decoded_lines(path: Path, encoding: str) -> Iterator[str]:
-    """The file's lines decoded; a byte that does not decode rejects the file naming its line."""
+    """The file's lines decoded (line ends kept); a byte that does not decode rejects the file
+    naming its line. Decoding runs in the io layer's large chunks; the line of a bad byte is only
+    looked for when there is one."""
+    try:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            yield from fh
+    except UnicodeDecodeError as exc:
+        raise FileRejected(path, _decode_error_at(path, encoding)) from exc
+
+
+def _decode_error_at(path: Path, encoding: str) -> str:
     decoder = codecs.getincrementaldecoder(encoding)()
     with path.open("rb") as fh:
         for line_no, raw in enumerate(fh, start=1):
             try:
-                yield decoder.decode(raw)
+                decoder.decode(raw)
             except UnicodeDecodeError as exc:
-                raise FileRejected(
-                    path,
+                return (
                     f"line {line_no}: cannot be decoded as {encoding} "
-                    f"(byte {raw[exc.start]:#04x} at position {exc.start + 1})",
-                ) from exc
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise FileRejected(path, f"the last line cannot be decoded as {encoding}: {exc.reason}") from exc
+                    f"(byte {raw[exc.start]:#04x} at position {exc.start + 1})"
+                )
+    return f"the last line cannot be decoded as {encoding}"
 
 
 csv.field_size_limit(1 << 30)  # over-long fields are refused per row (MAX_FIELD_CHARS), not per file
@@ -588,20 +609,24 @@ def calamine_sheets(path: Path, wb: object) -> list[tuple[str, SheetRows]]:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     out: list[tuple[str, SheetRows]] = []
+    loaded: dict[str, object] = {}  # a sheet is parsed once, for finding the header and for its rows
     for meta in wb.sheets_metadata:  # type: ignore[attr-defined]
         if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
             continue
 
         def rows(name: str = meta.name) -> Iterator[tuple[int, Sequence[object]]]:
             try:
-                sheet = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+                if name not in loaded:
+                    loaded.clear()
+                    loaded[name] = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+                sheet = loaded[name]
             except Exception as exc:
                 raise FileRejected(
                     path, f"sheet {name!r} cannot be read: {type(exc).__name__}: {exc}"
                 ) from exc
-            first_row, first_col = sheet.start or (0, 0)
+            first_row, first_col = sheet.start or (0, 0)  # type: ignore[attr-defined]
             pad = [None] * first_col
-            for i, values in enumerate(sheet.iter_rows(), start=first_row + 1):
+            for i, values in enumerate(sheet.iter_rows(), start=first_row + 1):  # type: ignore[attr-defined]
                 yield i, [*pad, *values] if pad else values
 
         out.append((str(meta.name), rows))
