@@ -54,7 +54,10 @@ def new_landing_files(landing: LandingResource, warehouse: WarehouseResource) ->
     done = _loaded_keys(warehouse.get_dsn())
     found = []
     for source, path in discover(landing.get_path()):
-        key = batch_key(source, path)
+        try:
+            key = batch_key(source, path)
+        except OSError:  # gone or unreadable since it was listed: the run records it if it is back
+            continue
         if (source, key) not in done:
             found.append((source, path.name, key))
     return found

@@ -25,7 +25,10 @@ exports_ranked as (
         count(*) over (partition by incident_id) as export_count,
         row_number() over (
             partition by incident_id
-            order by batch_id desc, finished_at desc nulls last, first_response_at desc nulls last,
+            order by
+                batch_id desc,
+                finished_at desc nulls last,
+                first_response_at desc nulls last,
                 source_row desc
         ) as export_rank
     from incidents
