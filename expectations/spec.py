@@ -99,6 +99,7 @@ _GX_TYPES = {
     "timestamp": "TIMESTAMP WITHOUT TIME ZONE",
     "double precision": "DOUBLE PRECISION",
     "jsonb": "JSONB",
+    "text[]": "TEXT[]",
 }
 _NUMERIC = re.compile(r"numeric\((\d+),\s*(\d+)\)")
 

@@ -219,6 +219,8 @@ _LOAD_BATCHES_COLUMNS = {
     "finished_at": "timestamptz",
     "status": "text",
     "error": "text",
+    "unknown_columns": "text[]",
+    "notes": "jsonb",
 }
 
 LOAD_BATCHES_SUITE = SuiteSpec(
