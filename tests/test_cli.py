@@ -50,6 +50,9 @@ def test_ingest_prints_per_file_counts_and_fails_on_a_rejected_file(
     assert bad.exit_code == 1
     assert "missing columns" in bad.output
 
+    still_bad = runner.invoke(main, ["ingest", "--landing", str(tmp_path)])  # not "already loaded"
+    assert still_bad.exit_code == 1 and "rejected before with" in still_bad.output
+
     batches = runner.invoke(main, ["batches", "--limit", "5"])
     assert batches.exit_code == 0 and "rejected" in batches.output and "loaded" in batches.output
     quarantine = runner.invoke(main, ["quarantine"])
