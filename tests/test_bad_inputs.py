@@ -967,3 +967,19 @@ def test_a_missing_or_wrong_dimension_does_not_cut_rows_when_streamed(
 
     monkeypatch.setattr(base, "CALAMINE_MAX_BYTES", 0)
     test_a_missing_or_wrong_dimension_does_not_cut_rows_or_columns(tmp_path, dsn, dimension)
+
+
+def test_nul_characters_in_text_and_in_unknown_columns_do_not_fail_the_file(tmp_path: Path, dsn: str) -> None:
+    """PostgreSQL refuses NUL in text and in jsonb; it is dropped, the rows load."""
+    header = [*POS_CSV_HEADER, "Примечание"]
+    rows = [[*pos_csv_line("1", **{"Текст обращения": "до\x00после"}), "за\x00метка"]]
+
+    def build(d: Path) -> None:
+        pos_csv(d / "pos" / "a.csv", rows, header=header)
+        f.write_jsonl(d / "pos" / "b.jsonl", [f.pos_record(2, Note="x\u0000y")])
+
+    out = land(dsn, tmp_path, build)
+    assert [(r.status, r.rows_loaded) for r in out.results] == [("loaded", 1), ("loaded", 1)]
+    got = {r["appeal_id"]: r for r in out.rows["pos_appeals"]}
+    assert got[1]["description"] == "допосле" and got[1]["extras"] == {"Примечание": "заметка"}
+    assert got[2]["extras"] == {"Note": "xy"}

@@ -277,7 +277,16 @@ class HeaderMatch:
         for i, name in self.unknown:
             if i < len(cells) and not parsing.blank(cells[i]):
                 found[name] = json_text(cells[i])
-        return json.dumps(found, ensure_ascii=False) if found else None
+        return jsonb_text(found) if found else None
+
+
+_JSON_NUL_RE = re.compile(r"((?:^|[^\\])(?:\\\\)*)\\u0000")
+
+
+def jsonb_text(obj: object) -> str:
+    """JSON text PostgreSQL's jsonb accepts: it refuses the NUL character (``\\u0000``), so it is dropped."""
+    text = json.dumps(obj, ensure_ascii=False, default=json_text)
+    return _JSON_NUL_RE.sub(r"\1", text) if "\\u0000" in text else text
 
 
 def json_text(value: object) -> object:

@@ -21,7 +21,7 @@ from ingestion.sources.base import (
     decoded_lines,
     detect_encoding,
     iter_csv,
-    json_text,
+    jsonb_text,
     tabular_records,
 )
 
@@ -156,7 +156,7 @@ class PosJsonLinesReader:
         extra = {k: v for k, v in obj.items() if k not in JSON_KNOWN_KEYS}
         for k in extra:
             unknown.setdefault(k, None)
-        extras = json.dumps(extra, ensure_ascii=False, default=json_text) if extra else None
+        extras = jsonb_text(extra) if extra else None
         appeal = self._appeal.build(lambda fm: _dig(obj, fm.source), ctx, {"source_format": "jsonl"}, extras)
         history = obj.get("History") or []
         if not isinstance(history, list):
