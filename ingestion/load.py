@@ -13,7 +13,11 @@ For each file:
 3. if anything fails half way the transaction rolls back — no row of the file stays behind — and
    a ``failed`` batch row (or ``rejected`` for a file whose columns do not match) records the error.
 
-A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``.
+A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``; it
+is reported as ``rejected`` again (with the earlier batch and error), so a run over it still fails.
+Whatever is wrong with a file ends as a recorded batch; the run goes on with the other files.
+Readers also yield :class:`~ingestion.sources.base.Note` items, kept in the batch's
+``unknown_columns`` and ``notes``.
 """
 
 from __future__ import annotations
