@@ -19,7 +19,6 @@ from dagster_project.resources import WarehouseResource
 from expectations.lineage import project_models, upstream_suites
 from expectations.spec import SuiteSpec
 from expectations.suites import MART_SUITES, MARTS_SCHEMA, RAW_SUITES, SUITES
-from ingestion.config import get_settings
 from ingestion.sources import tables_of
 
 GX_CHECK = "gx_suite"
@@ -139,7 +138,7 @@ freshness_checks = [
     for check in dg.build_last_update_freshness_checks(
         assets=[raw_asset_key(t.name) for t in tables_of(source)],
         lower_bound_delta=timedelta(days=days),
-        timezone=get_settings().timezone_of(source),
+        timezone="Asia/Krasnoyarsk",
     )
 ]
 freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=freshness_checks)

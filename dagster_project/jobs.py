@@ -5,7 +5,6 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.resources import LandingResource, WarehouseResource
-from ingestion.config import get_settings
 from ingestion.load import batch_key, display_name
 from ingestion.sources import discover
 
@@ -30,7 +29,7 @@ full_refresh_job = dg.define_asset_job(
 daily_schedule = dg.ScheduleDefinition(
     job=daily_job,
     cron_schedule="0 6 * * *",
-    execution_timezone=get_settings().source_timezone,
+    execution_timezone="Asia/Krasnoyarsk",
     description="Every morning at 06:00 local time (before the working day of the centre).",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
