@@ -44,7 +44,8 @@ class Settings:
     superset_autostart: bool
     # per-source overrides of source_timezone: CUR_SOURCE_TIMEZONE_<SOURCE> (e.g. _IM, _POS)
     source_timezones: dict[str, str] = field(default_factory=dict)
-    # ИМ «Кабинет» -> time zone (CUR_SOURCE_TIMEZONE_IM_CABINETS="Омская область=Asia/Omsk; …")
+    # ИМ «Кабинет» -> time zone (CUR_IM_CABINET_TIMEZONES="Омская область=Asia/Omsk; …"); not named
+    # CUR_SOURCE_TIMEZONE_…, which is the prefix of the per-source overrides
     cabinet_timezones: dict[str, str] = field(default_factory=dict)
     # how a source writes NN.NN.ГГГГ when a file's own values cannot tell (CUR_DATE_ORDER[_<SOURCE>])
     date_orders: dict[str, str] = field(default_factory=dict)
@@ -76,7 +77,7 @@ def get_settings() -> Settings:
         source_timezone=os.environ.get("CUR_SOURCE_TIMEZONE", "Asia/Krasnoyarsk"),
         superset_autostart=os.environ.get("CUR_SUPERSET_AUTOSTART", "1").lower() not in {"0", "false", "no"},
         source_timezones=_per_source("CUR_SOURCE_TIMEZONE_", _check_zone),
-        cabinet_timezones=_cabinet_zones(os.environ.get("CUR_SOURCE_TIMEZONE_IM_CABINETS", "")),
+        cabinet_timezones=_cabinet_zones(os.environ.get("CUR_IM_CABINET_TIMEZONES", "")),
         date_orders=_date_orders(),
         future_tolerance=timedelta(hours=float(os.environ.get("CUR_FUTURE_TOLERANCE_HOURS", "24"))),
     )
@@ -110,7 +111,7 @@ def _cabinet_zones(spec: str) -> dict[str, str]:
     for part in spec.split(";"):
         if "=" in part:
             cabinet, _, zone = part.rpartition("=")
-            zones[header_key(cabinet)] = _check_zone("CUR_SOURCE_TIMEZONE_IM_CABINETS", zone.strip())
+            zones[header_key(cabinet)] = _check_zone("CUR_IM_CABINET_TIMEZONES", zone.strip())
     return zones
 
 

@@ -789,7 +789,7 @@ def test_im_times_take_the_time_zone_of_the_cabinet(
     tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CUR_SOURCE_TIMEZONE_IM", "Asia/Omsk")
-    monkeypatch.setenv("CUR_SOURCE_TIMEZONE_IM_CABINETS", "Республика Хакасия=Asia/Krasnoyarsk")
+    monkeypatch.setenv("CUR_IM_CABINET_TIMEZONES", "Республика Хакасия=Asia/Krasnoyarsk")
     rows = [real_im_row(1), real_im_row(2, **{"Кабинет": "Омская область"})]
     out = land(dsn, tmp_path, lambda d: im_workbook(d / "im" / "export.xlsx", rows))
     loaded(out, 2, 2)

@@ -98,7 +98,7 @@ FIELDS = (
 HEADER = tuple(f.source for f in FIELDS)
 assert len(HEADER) == 47
 REQUIRED = required_sources(FIELDS, (IM_INCIDENTS,))
-# The «Кабинет» picks the row's time zone when CUR_SOURCE_TIMEZONE_IM_CABINETS names it.
+# The «Кабинет» picks the row's time zone when CUR_IM_CABINET_TIMEZONES names it.
 CABINET = FIELDS[0]
 
 
