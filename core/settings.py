@@ -13,19 +13,27 @@ default through :func:`core.dbt.dbt_env`; Dagster's schedule runs in it.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.paths import PROJECT_ROOT
 
 # Republic of Khakassia, UTC+7: the local time of the region's bodies and of their exports.
 DEFAULT_TIMEZONE = "Asia/Krasnoyarsk"
 _TZ_OVERRIDE_PREFIX = "CUR_SOURCE_TIMEZONE_"
+_DATE_ORDER_PREFIX = "CUR_DATE_ORDER_"
+
+
+def _check_date_order(variable: str, value: str) -> str:
+    if value.lower().strip() not in {"dmy", "mdy"}:
+        raise ValueError(f"{variable}: expected dmy or mdy, got {value!r}")
+    return value.lower().strip()
 
 
 def _check_timezone(name: str) -> str:
@@ -54,6 +62,15 @@ class Settings(BaseSettings):
     source_timezones: dict[str, str] = Field(
         default_factory=dict, description="per-source overrides from CUR_SOURCE_TIMEZONE_<SOURCE>"
     )
+    # ИМ «Кабинет» -> time zone, "Кабинет=Zone; Кабинет=Zone" (not named CUR_SOURCE_TIMEZONE_…, the
+    # prefix of the per-source overrides)
+    im_cabinet_timezones: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    # How a source writes NN.NN.ГГГГ when a file's own values cannot tell: dmy or mdy
+    # (CUR_DATE_ORDER, per source CUR_DATE_ORDER_<SOURCE>)
+    date_order: Literal["dmy", "mdy"] = "dmy"
+    date_orders: dict[str, Literal["dmy", "mdy"]] = Field(default_factory=dict)
+    # A point in time later than the load by more than this is quarantined
+    future_tolerance_hours: float = Field(24.0, ge=0)
 
     # ---- Great Expectations
     gx_docs_dir: Path | None = None
@@ -119,6 +136,23 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         return _check_timezone(value)
 
+    @field_validator("im_cabinet_timezones", mode="before")
+    @classmethod
+    def _cabinet_zones(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        zones = {}
+        for part in value.split(";"):
+            if "=" in part:
+                cabinet, _, zone = part.rpartition("=")
+                zones[cabinet.strip()] = _check_timezone(zone.strip())
+        return zones
+
+    @field_validator("date_order", mode="before")
+    @classmethod
+    def _lower_order(cls, value: object) -> object:
+        return value.lower().strip() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _derived(self) -> Settings:
         defaults = {
@@ -135,6 +169,12 @@ class Settings(BaseSettings):
             if key.startswith(_TZ_OVERRIDE_PREFIX) and value
         }
         self.source_timezones = {**overrides, **self.source_timezones}
+        orders = {
+            key.removeprefix(_DATE_ORDER_PREFIX).lower(): _check_date_order(key, value)
+            for key, value in os.environ.items()
+            if key.startswith(_DATE_ORDER_PREFIX) and value
+        }
+        self.date_orders = {**orders, **self.date_orders}
         return self
 
     @property
@@ -144,6 +184,14 @@ class Settings(BaseSettings):
     def timezone_for(self, source: str) -> str:
         """The time zone of a source's timestamps that carry no offset."""
         return self.source_timezones.get(source.lower(), self.source_timezone)
+
+    def date_order_of(self, source: str) -> str:
+        """How the source writes NN.NN.ГГГГ dates when a file's values cannot tell (dmy or mdy)."""
+        return self.date_orders.get(source.lower(), self.date_order)
+
+    @property
+    def future_tolerance(self) -> timedelta:
+        return timedelta(hours=self.future_tolerance_hours)
 
 
 def get_settings() -> Settings:

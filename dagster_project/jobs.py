@@ -6,7 +6,7 @@ import dagster as dg
 
 from core.settings import DEFAULT_TIMEZONE
 from dagster_project.resources import LandingResource, WarehouseResource
-from ingestion.load import batch_key
+from ingestion.load import batch_key, display_name
 from ingestion.sources import discover
 
 # Everything: landing files → raw → staging → marts (and, later, the Superset publication).
@@ -54,9 +54,12 @@ def new_landing_files(landing: LandingResource, warehouse: WarehouseResource) ->
     done = _loaded_keys(warehouse.get_dsn())
     found = []
     for source, path in discover(landing.get_path()):
-        key = batch_key(source, path)
+        try:
+            key = batch_key(source, path)
+        except OSError:  # gone or unreadable since it was listed: the run records it if it is back
+            continue
         if (source, key) not in done:
-            found.append((source, path.name, key))
+            found.append((source, display_name(path), key))
     return found
 
 

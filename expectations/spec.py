@@ -98,6 +98,8 @@ _GX_TYPES = {
     "timestamptz": "TIMESTAMP WITH TIME ZONE",
     "timestamp": "TIMESTAMP WITHOUT TIME ZONE",
     "double precision": "DOUBLE PRECISION",
+    "jsonb": "JSONB",
+    "text[]": "TEXT[]",
 }
 _NUMERIC = re.compile(r"numeric\((\d+),\s*(\d+)\)")
 

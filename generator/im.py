@@ -1,10 +1,14 @@
-"""Инцидент Менеджмент exports: ``im/im_incidents_<YYYY-MM>.xlsx``, one sheet, the 47 columns of
-docs/sources.md in order (split into ``im_incidents_<YYYY-MM>_<part>.xlsx`` only past 1,000,000 rows).
+"""Инцидент Менеджмент exports: ``im/im_incidents_<YYYY-MM>.xlsx``, one sheet, the 47 columns of the
+real export in its order (docs/sources.md; split into ``im_incidents_<YYYY-MM>_<part>.xlsx`` only past
+1,000,000 rows).
 
 In: the catalog, the number of incidents, the months and the seed. Out: the workbooks (openpyxl
-write-only, so rows stream to disk) and a manifest entry per file. Quirks of real exports are
-reproduced: durations as Excel day fractions, ~10 % of date cells as text ``ДД.ММ.ГГГГ ЧЧ:ММ``, text
-cells starting with an apostrophe in ~30 % of rows. ~80 % get a first response within 8 working hours.
+write-only, so rows stream to disk) and a manifest entry per file. The value shapes of real exports
+are reproduced: points in time as text ``ГГГГ-ММ-ДД ЧЧ:ММ:СС``, durations as Excel day fractions
+formatted ``[ч]:мм:сс``, the free-text columns starting with an apostrophe in every row (``'`` alone
+when there is no text), «Объект старый» and «Теги» empty, «Вовлеченность» mostly empty. ~80 % get a
+first response within 8 working hours. Data real exports do not carry (ratings, sentiment, social
+network, the author's name) is not generated here.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from openpyxl.cell import WriteOnlyCell
 
 from generator import texts, xlsx
 from generator.catalog import Catalog
@@ -23,7 +29,6 @@ from generator.common import (
     apportion,
     excel_days,
     rng_for,
-    ru_dt,
 )
 from generator.geo import address
 from generator.manifest import Manifest
@@ -32,57 +37,61 @@ from generator.people import person, translit
 from generator.seasons import daily_counts, im_topic_picker, month_volume_weight, times_of_day
 from generator.worktime import WorkCalendar
 
+# The real export's header (docs/sources.md, «Инцидент Менеджмент»), in its order and spelling; the
+# generator keeps its own copy, so a reader test never passes because both read one list.
 HEADER = [
-    "ID",
-    "Номер инцидента",
-    "Отдел",
-    "Исполнитель",
-    "Дата создания",
-    "Дата окончания",
-    "Время с даты создания инцидента до времени первого ответа",
-    "Время с даты создания инцидента до времени первого ответа, рабочее время",
-    "Время 1го ответа ПИ",
-    "Уложились или нет после назн. ПИ",
-    "Текущий шаг инцидента",
-    "Группа тем",
-    "Тема",
-    "Регион",
-    "Муниципалитет",
-    "Населенный пункт",
-    "Улица",
-    "Дом",
-    "Тип инцидента",
-    "Итог",
-    "Причина закрытия",
-    "Текст инцидента",
-    "1ый ответ ПИ",
-    "Урл поста",
-    "URL автора",
-    "Аудитория",
-    "Вовлеченность",
-    "Опрос отправлен",
-    "Время с начала создания инцидента до окончания",
-    "Социальная сеть",
-    "Тип источника",
-    "Автор",
-    "Дата публикации",
-    "Дата назначения ПИ",
-    "Просрочен",
-    "Время с назначения ПИ до первого ответа",
-    "Время с назначения ПИ до первого ответа, рабочее время",
-    "Плановое время ответа",
-    "Оценка",
-    "Комментарий к оценке",
-    "Тональность",
-    "Повторный",
-    "Количество комментариев",
-    "Количество репостов",
-    "Количество лайков",
-    "Модератор",
-    "Дата последнего изменения",
+    'Кабинет',
+    'ID',
+    'Номер инцидента',
+    'Отдел',
+    'Исполнитель',
+    'Общее время первого ответа',
+    'Общий текст первого ответа',
+    'Время с даты создания инцидента до времени первого ответа',
+    'Время с даты создания инцидента до времени первого ответа, рабочее время',
+    'Время назначения последнего исполнителя',
+    'Время 1го ответа ПИ',
+    'Первая реакция с момента назн. ПИ',
+    'Уложились или нет после назн. ПИ',
+    'Время с начала создания инцидента до окончания',
+    'Время отправки первого ответа ПИ на согласование',
+    'Время, которое первый ответ ПИ находился на согласовании',
+    'Текущий шаг инцидента',
+    'Дата создания',
+    'Дата окончания',
+    'Группа тем',
+    'Тема',
+    'Регион',
+    'Муниципалитет',
+    'Населенный пункт',
+    'Улица',
+    'Дом',
+    'Объект старый',
+    'Объект',
+    'Тип инцидента',
+    'Итог',
+    'Есть медиафайл в ответе',
+    'Есть медиафайл в сообщении',
+    'Урл поста',
+    'Урл блога',
+    'Текст инцидента',
+    '1ый ответ ПИ',
+    '2ой ответ ПИ',
+    '3ий ответ ПИ',
+    'Причина закрытия',
+    'Аудитория',
+    'Вовлеченность',
+    'URL автора',
+    'Аккаунт публикации ответа',
+    'Теги',
+    'Примечание',
+    'Время попадания на шаг оценка удовлетворенности',
+    'Опрос отправлен',
 ]
 MAX_ROWS = 1_000_000
 REGION = "Республика Хакасия"
+CABINET = "Республика Хакасия"
+DURATION_FORMAT = "[h]:mm:ss"
 SECTOR_GROUPS = {
     "zhkh": "ЖКХ",
     "roads": "Дороги",
@@ -95,7 +104,6 @@ SECTOR_GROUPS = {
     "construction": "Строительство и архитектура",
 }
 NETWORKS = Picker(["ВКонтакте", "Одноклассники", "Telegram"], [0.6, 0.2, 0.2])
-SOURCE_TYPES = Picker(["Пост", "Комментарий", "Сообщение в сообществе"], [0.5, 0.35, 0.15])
 OUTCOMES_SOLVABLE = Picker(["Решено", "Разъяснено", "Не решено", "Отложено", None], [45, 30, 8, 7, 10])
 OUTCOMES_INFO = Picker(["Разъяснено", None], [80, 20])
 CLOSING = Picker(
@@ -109,8 +117,8 @@ CLOSING = Picker(
     ],
     [30, 30, 12, 15, 10, 3],
 )
-SENTIMENT = Picker(["Негативная", "Нейтральная", "Позитивная"], [60, 33, 7])
 BAD_KINDS = ("created_text", "audience_text", "empty_id")
+COLUMN = {name: i for i, name in enumerate(HEADER)}
 
 
 def file_names(month: Month, rows: int) -> list[tuple[str, int]]:
@@ -156,96 +164,131 @@ class _Row:
         org = self._orgs.choose(rng, topic.sector_code, muni.oktmo)
         executor = person(rng)
         author = person(rng)
-        moderator = person(rng)
-        published = created - timedelta(minutes=rng.randrange(1, 180))
         assigned = created + timedelta(minutes=min(600, int(15 * rng.lognormvariate(0, 1.0))) + 1)
         work_secs = min(200 * 3600.0, 3.0 * 3600 * rng.lognormvariate(0.0, 1.15))
         first = self._work.add(assigned, work_secs).replace(microsecond=0)
-        due = self._work.add(assigned, 8 * 3600)
         finished = first + timedelta(hours=min(24 * 30, 20 * rng.lognormvariate(0.0, 1.2)))
         finished = finished.replace(microsecond=0)
+        approval = rng.random() < 0.3
         solvable = rng.random() < 0.75
         survey = solvable and rng.random() < 0.6
-        rated = survey and rng.random() < 0.5
         network = NETWORKS.pick(rng)
         login = f"{translit(author.name)}_{translit(author.surname)}{rng.randrange(100)}"
         post_url, author_url = _urls(rng, network, login)
-        text_mode = rng.random() < 0.10
-        apostrophe = rng.random() < 0.30
         group = topic.topic_group or (
             topic.topic[: -len(" прочее")]
             if topic.topic.endswith(" прочее")
             else SECTOR_GROUPS.get(topic.sector_code, "Прочее")
         )
-
-        def dt(x: datetime) -> object:
-            return ru_dt(x) if text_mode else x
-
-        def tx(s: str) -> str:
-            return "'" + s if apostrophe else s
-
+        first_text = rng.choice(texts.IM_RESPONSES)
+        second = rng.random() < 0.15
         audience = int(300 * rng.lognormvariate(0, 1.5)) + 10
-        likes = int(audience * rng.random() * 0.02)
-        comments = int(audience * rng.random() * 0.01)
-        reposts = int(likes * rng.random() * 0.3)
-        return [
-            incident_id,
-            f"ИНЦ-{created.year}-{incident_id:08d}",
-            org.name,
-            executor.short,
-            dt(created),
-            dt(finished),
-            excel_days(first - created),
-            excel_days(self._work.between(created, first)),
-            dt(first),
-            "Да" if work_secs <= 8 * 3600 else "-",
-            "Оценка удовлетворенности" if survey and not rated else "Готово",
-            group,
-            topic.topic,
-            REGION,
-            muni.short_name if rng.random() < 0.5 else muni.name,
-            place.settlement,
-            place.street,
-            place.house,
-            "Решаемый" if solvable else "Информационный",
-            (OUTCOMES_SOLVABLE if solvable else OUTCOMES_INFO).pick(rng),
-            CLOSING.pick(rng),
-            tx(texts.post_text(rng, topic.topic, place.settlement)),
-            tx(rng.choice(texts.IM_RESPONSES)),
-            post_url,
-            author_url,
-            audience,
-            likes + comments + reposts,
-            "Да" if survey else "Нет",
-            excel_days(finished - created),
-            network,
-            SOURCE_TYPES.pick(rng),
-            f"{author.name} {author.surname}",
-            dt(published),
-            dt(assigned),
-            "Нет" if first <= due else "Да",
-            excel_days(first - assigned),
-            excel_days(work_secs),
-            dt(due.replace(microsecond=0)),
-            rng.choices((1, 2, 3, 4, 5), (0.15, 0.1, 0.15, 0.25, 0.35))[0] if rated else None,
-            rng.choice(texts.RATING_COMMENTS) or None if rated else None,
-            SENTIMENT.pick(rng),
-            "Да" if rng.random() < 0.07 else "Нет",
-            comments,
-            reposts,
-            likes,
-            moderator.short,
-            dt(finished + timedelta(minutes=rng.randrange(0, 240))),
-        ]
+        engagement = int(audience * rng.random() * 0.03) if rng.random() < 0.2 else None
+        values: dict[str, object] = {
+            "Кабинет": CABINET,
+            "ID": incident_id,
+            "Номер инцидента": f"ИНЦ-{created.year}-{incident_id:08d}",
+            "Отдел": org.name,
+            "Исполнитель": executor.short,
+            "Общее время первого ответа": _dur(first - created),
+            "Общий текст первого ответа": _tx(first_text),
+            "Время с даты создания инцидента до времени первого ответа": _dur(first - created),
+            "Время с даты создания инцидента до времени первого ответа, рабочее время": _dur(
+                self._work.between(created, first)
+            ),
+            "Время назначения последнего исполнителя": _ts(assigned),
+            "Время 1го ответа ПИ": _ts(first),
+            "Первая реакция с момента назн. ПИ": _dur(first - assigned),
+            "Уложились или нет после назн. ПИ": "Да" if work_secs <= 8 * 3600 else "-",
+            "Время с начала создания инцидента до окончания": _dur(finished - created),
+            "Время отправки первого ответа ПИ на согласование": _ts(first - timedelta(minutes=30))
+            if approval
+            else None,
+            "Время, которое первый ответ ПИ находился на согласовании": _dur(timedelta(minutes=25))
+            if approval
+            else None,
+            "Текущий шаг инцидента": "Оценка удовлетворенности"
+            if survey and rng.random() < 0.5
+            else "Готово",
+            "Дата создания": _ts(created),
+            "Дата окончания": _ts(finished),
+            "Группа тем": group,
+            "Тема": topic.topic,
+            "Регион": REGION,
+            "Муниципалитет": muni.short_name if rng.random() < 0.5 else muni.name,
+            "Населенный пункт": place.settlement,
+            "Улица": place.street,
+            "Дом": place.house,
+            "Объект": None,
+            "Тип инцидента": "Решаемый" if solvable else "Информационный",
+            "Итог": (OUTCOMES_SOLVABLE if solvable else OUTCOMES_INFO).pick(rng),
+            "Есть медиафайл в ответе": "Да" if rng.random() < 0.1 else "Нет",
+            "Есть медиафайл в сообщении": "Да" if rng.random() < 0.3 else "Нет",
+            "Урл поста": post_url,
+            "Урл блога": post_url.rsplit("/", 1)[0],
+            "Текст инцидента": _tx(texts.post_text(rng, topic.topic, place.settlement)),
+            "1ый ответ ПИ": _tx(first_text),
+            "2ой ответ ПИ": _tx(rng.choice(texts.IM_RESPONSES) if second else None),
+            "3ий ответ ПИ": _tx(None),
+            "Причина закрытия": CLOSING.pick(rng),
+            "Аудитория": audience,
+            "Вовлеченность": engagement,
+            "URL автора": author_url,
+            "Аккаунт публикации ответа": f"Администрация {muni.short_name}",
+            "Примечание": None,
+            "Время попадания на шаг оценка удовлетворенности": _ts(finished) if survey else None,
+            "Опрос отправлен": "Да" if survey else "Нет",
+        }
+        return [values.get(h) for h in HEADER]
+
+
+def _ts(x: datetime) -> str:
+    """A point in time as real exports write it: text ``ГГГГ-ММ-ДД ЧЧ:ММ:СС``, local time."""
+    return x.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _tx(s: str | None) -> str:
+    """Free text as real exports write it: after an apostrophe, which alone means no text."""
+    return "'" + (s or "")
+
+
+def _dur(delta: timedelta | float) -> float:
+    return excel_days(delta)
 
 
 def _spoil(row: list[object], kind: str) -> None:
     if kind == "created_text":
-        row[4] = "вчера"
+        row[COLUMN["Дата создания"]] = "вчера"
     elif kind == "audience_text":
-        row[25] = "много"
+        row[COLUMN["Аудитория"]] = "много"
     else:
-        row[0] = None
+        row[COLUMN["ID"]] = None
+
+
+DURATION_COLUMNS = frozenset(
+    COLUMN[h]
+    for h in (
+        "Общее время первого ответа",
+        "Время с даты создания инцидента до времени первого ответа",
+        "Время с даты создания инцидента до времени первого ответа, рабочее время",
+        "Первая реакция с момента назн. ПИ",
+        "Время с начала создания инцидента до окончания",
+        "Время, которое первый ответ ПИ находился на согласовании",
+    )
+)
+
+
+def _cells(ws: object, row: list[object]) -> list[object]:
+    """Duration cells carry the ``[ч]:мм:сс`` format of real exports; the rest are plain values."""
+    out: list[object] = []
+    for i, value in enumerate(row):
+        if i in DURATION_COLUMNS and isinstance(value, float):
+            cell = WriteOnlyCell(ws, value)
+            cell.number_format = DURATION_FORMAT
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
 
 
 def generate_im(
@@ -281,7 +324,7 @@ def generate_im(
                 next_id += 1
                 if bad.next():
                     _spoil(row, bad.kind(BAD_KINDS))
-                ws.append(row)
+                ws.append(_cells(ws, row))
             xlsx.save(wb, folder / name)
             manifest.add(f"im/{name}", "im", rows, bad.count)
             if progress:

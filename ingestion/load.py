@@ -13,18 +13,24 @@ For each file:
 3. if anything fails half way the transaction rolls back — no row of the file stays behind — and
    a ``failed`` batch row (or ``rejected`` for a file whose columns do not match) records the error.
 
-A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``.
+A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``; it
+is reported as ``rejected`` again (with the earlier batch and error), so a run over it still fails.
+Whatever is wrong with a file ends as a recorded batch; the run goes on with the other files.
+Readers also yield :class:`~ingestion.sources.base.Note` items, kept in the batch's
+``unknown_columns`` and ``notes``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -33,7 +39,16 @@ import psycopg
 
 from core.settings import get_settings
 from ingestion.schemas import Table, raw_ddl
-from ingestion.sources import NAME_CARRIES_DATA, FileRejected, ReadContext, Record, discover, reader_for
+from ingestion.sources import (
+    NAME_CARRIES_DATA,
+    FileRejected,
+    Note,
+    ReadContext,
+    Record,
+    discover,
+    reader_for,
+)
+from ingestion.sources.base import header_key
 
 ProgressFn = Callable[[str, int], None]
 _SPOOL_MEMORY = 8 << 20
@@ -81,6 +96,15 @@ def encode_row(values: Iterable[object]) -> bytes:
     return ("\t".join(encode_value(v) for v in values) + "\n").encode("utf-8")
 
 
+def display_name(path: Path) -> str:
+    """The file name as text even when it is not valid UTF-8 (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
+
+
+def display_path(path: Path) -> str:
+    return os.fsencode(str(path)).decode("utf-8", "replace")
+
+
 def copy_statement(table: Table) -> str:
     cols = ", ".join(("batch_id", "source_row", *table.column_names))
     return f"copy {table.qualified} ({cols}) from stdin"
@@ -100,9 +124,12 @@ def file_sha256(path: Path) -> str:
 def batch_key(source: str, path: Path) -> str:
     """The idempotency key of a file: the SHA-256 of its content, or of name and content for the
     sources whose file name carries data (``NAME_CARRIES_DATA``)."""
+    if path.is_dir():
+        return hashlib.sha256(f"directory\n{display_name(path)}".encode()).hexdigest()
     digest = file_sha256(path)
-    if source in NAME_CARRIES_DATA:
-        return hashlib.sha256(f"{path.name}\n{digest}".encode()).hexdigest()
+    if source in NAME_CARRIES_DATA or path.stat().st_size == 0:
+        # an empty file carries nothing but its name: two different empty files are two batches
+        return hashlib.sha256(f"{display_name(path)}\n{digest}".encode()).hexdigest()
     return digest
 
 
@@ -129,7 +156,7 @@ def _record_outcome(
                    (source, file_name, file_path, content_hash, file_bytes, status, error, finished_at)
                values (%s, %s, %s, %s, %s, %s, %s, clock_timestamp())
                returning batch_id""",
-            (source, path.name, str(path), digest, size, status, error),
+            (source, display_name(path), display_path(path), digest, size, status, error),
         ).fetchone()
     assert row is not None
     return int(row[0])
@@ -147,54 +174,106 @@ def load_file(
     progress: ProgressFn | None = None,
     retry_rejected: bool = False,
 ) -> BatchResult:
-    """Load one landing file as one batch; see the module docstring for the guarantees."""
-    ctx = ctx or ReadContext(timezone=get_settings().timezone_for(source))
+    """Load one landing file as one batch; see the module docstring for the guarantees.
+
+    Whatever is wrong with the file (a name that is not UTF-8, a directory, a file that vanishes or
+    changes while it is read, damage of any kind) ends as a recorded ``rejected`` or ``failed``
+    batch naming the file; only a lost database connection is raised.
+    """
+    ctx = ctx or context_for(source)
     started = time.perf_counter()
-    digest = batch_key(source, path)
-    size = path.stat().st_size
+    name = display_name(path)
+    try:
+        digest = batch_key(source, path)
+        size = 0 if path.is_dir() else path.stat().st_size
+    except OSError as exc:
+        digest = hashlib.sha256(f"unreadable\n{name}\n{time.time_ns()}".encode()).hexdigest()
+        message = f"{name}: cannot be read: {type(exc).__name__}: {exc.strerror or exc}"
+        batch_id = _record_outcome(conn, source, path, digest, 0, "failed", message)
+        return BatchResult(source, name, "failed", batch_id, error=message)
 
     statuses = {
-        r[0]: r[1]
+        r[0]: (r[1], r[2])
         for r in conn.execute(
-            """select status, max(batch_id) from raw.load_batches
+            """select distinct on (status) status, batch_id, error from raw.load_batches
                where source = %s and content_hash = %s and status in ('loaded', 'rejected')
-               group by status""",
+               order by status, batch_id desc""",
             (source, digest),
         ).fetchall()
     }
     conn.commit()
     if "loaded" in statuses:
-        return BatchResult(source, path.name, "skipped", statuses["loaded"])
+        return BatchResult(source, name, "skipped", statuses["loaded"][0])
     if "rejected" in statuses and not retry_rejected:
+        # still rejected: the run reports it again (and fails), it is not "already loaded"
         return BatchResult(
             source,
-            path.name,
-            "skipped",
-            statuses["rejected"],
-            error="already rejected with the same content (use --retry-rejected to try again)",
+            name,
+            "rejected",
+            statuses["rejected"][0],
+            error=f"{statuses['rejected'][1]} (rejected before with the same content; "
+            "use --retry-rejected to try again)",
         )
 
     try:
+        problem = _file_problem(path, name)
+        if problem:
+            raise FileRejected(path, problem)
         counts = _load_in_transaction(conn, source, path, digest, size, ctx, progress)
     except FileRejected as exc:
-        batch_id = _record_outcome(conn, source, path, digest, size, "rejected", str(exc))
+        message = str(exc).replace(path.name, name)
+        message = message if message.startswith(name) else f"{name}: {message}"
+        batch_id = _record_outcome(conn, source, path, digest, size, "rejected", message)
         return BatchResult(
-            source, path.name, "rejected", batch_id, error=str(exc), seconds=time.perf_counter() - started
+            source, name, "rejected", batch_id, error=message, seconds=time.perf_counter() - started
         )
     except _AlreadyLoaded as exc:
-        return BatchResult(source, path.name, "skipped", exc.batch_id)
+        return BatchResult(source, name, "skipped", exc.batch_id)
     except Exception as exc:
-        if conn.closed:
+        if conn.closed or isinstance(exc, psycopg.OperationalError):
             raise
-        message = f"{path.name}: {type(exc).__name__}: {exc}"
+        message = f"{name}: {type(exc).__name__}: {exc}"
         batch_id = _record_outcome(conn, source, path, digest, size, "failed", message)
         return BatchResult(
-            source, path.name, "failed", batch_id, error=message, seconds=time.perf_counter() - started
+            source, name, "failed", batch_id, error=message, seconds=time.perf_counter() - started
         )
     batch_id, read, loaded, quarantined = counts
     return BatchResult(
-        source, path.name, "loaded", batch_id, read, loaded, quarantined, time.perf_counter() - started
+        source, name, "loaded", batch_id, read, loaded, quarantined, time.perf_counter() - started
     )
+
+
+def _file_problem(path: Path, name: str) -> str | None:
+    """Why a landing entry cannot be a file of data at all, or None."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"the file name is not valid UTF-8 ({name!r}): rename the file"
+    if path.is_dir():
+        return "is a directory, not a file"
+    return None
+
+
+def context_for(source: str) -> ReadContext:
+    """The reading context of a source: its time zone (CUR_SOURCE_TIMEZONE_<SOURCE>, else
+    CUR_SOURCE_TIMEZONE), the ИМ «Кабинет» zones, the declared date order and the future tolerance."""
+    settings = get_settings()
+    return ReadContext(
+        now=datetime.now(UTC),
+        timezone=settings.timezone_for(source),
+        zones={header_key(k): v for k, v in settings.im_cabinet_timezones.items()} if source == "im" else {},
+        declared_date_order=settings.date_order_of(source),
+        future_tolerance=settings.future_tolerance,
+    )
+
+
+class FileChanged(Exception):
+    """The file's size, time or content changed between the start and the end of its load."""
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 class _AlreadyLoaded(Exception):
@@ -227,7 +306,7 @@ def _load_in_transaction(
         row = conn.execute(
             """insert into raw.load_batches (source, file_name, file_path, content_hash, file_bytes, status)
                values (%s, %s, %s, %s, %s, 'loading') returning batch_id""",
-            (source, path.name, str(path), digest, size),
+            (source, display_name(path), display_path(path), digest, size),
         ).fetchone()
         assert row is not None
         batch_id = int(row[0])
@@ -238,9 +317,20 @@ def _load_in_transaction(
             for name in [*secondary, "quarantine"]
         }
         counts = {"read": 0, "loaded": 0, "quarantined": 0}
+        notes: dict[str, object] = {}
+        unknown: list[str] = []
+        before = _fingerprint(path)
 
         def primary_rows() -> Iterator[bytes]:
             for item in reader.read(path, ctx):
+                if isinstance(item, Note):
+                    if item.key == "unknown_columns":
+                        unknown.extend(str(v) for v in item.value)  # type: ignore[attr-defined]
+                    elif item.key == "warning":
+                        notes.setdefault("warnings", []).append(item.value)  # type: ignore[union-attr]
+                    else:
+                        notes[item.key] = item.value
+                    continue
                 counts["read"] += 1
                 if isinstance(item, Record):
                     counts["loaded"] += 1
@@ -277,12 +367,24 @@ def _load_in_transaction(
             "copy raw.quarantine (batch_id, source_row, field, reason, raw_text) from stdin",
             spools["quarantine"],
         )
+        if _fingerprint(path) != before:  # size or modification time (ns) moved while reading
+            raise FileChanged(
+                f"{display_name(path)}: the file changed while it was being read; load it again"
+            )
         conn.execute(
             """update raw.load_batches
                set rows_read = %s, rows_loaded = %s, rows_quarantined = %s,
+                   unknown_columns = %s, notes = %s::jsonb,
                    status = 'loaded', finished_at = clock_timestamp()
                where batch_id = %s""",
-            (counts["read"], counts["loaded"], counts["quarantined"], batch_id),
+            (
+                counts["read"],
+                counts["loaded"],
+                counts["quarantined"],
+                unknown or None,
+                json.dumps(notes, ensure_ascii=False) if notes else None,
+                batch_id,
+            ),
         )
         if progress:
             progress(path.name, counts["read"])
@@ -301,12 +403,13 @@ def load_landing(
     """Load every file of the landing folder (or of the given sources), in export order."""
     files = discover(landing_dir, sources) if sources else discover(landing_dir)
     results: list[BatchResult] = []
-    settings = get_settings()
+    contexts = {source: context_for(source) for source in {s for s, _ in files}}
     with psycopg.connect(dsn) as conn:
         ensure_raw_schema(conn)
         for source, path in files:
-            ctx = ReadContext(timezone=settings.timezone_for(source))
-            result = load_file(conn, source, path, ctx=ctx, progress=progress, retry_rejected=retry_rejected)
+            result = load_file(
+                conn, source, path, ctx=contexts[source], progress=progress, retry_rejected=retry_rejected
+            )
             results.append(result)
             if on_result:
                 on_result(result)

@@ -9,6 +9,8 @@ caller's business (see :func:`required`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -81,7 +83,9 @@ def decimal(field: str, value: object) -> Decimal | None:
         raise FieldError(field, f"expected a number, got {value!r}")
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
-    s = str(value).strip().lstrip("'").replace("\u00a0", "").replace(" ", "")
+    s = str(value).strip().lstrip("'").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    # «85 %» written as text is the percent it shows, as a percent-formatted cell is (see the readers)
+    s = s.removesuffix("%")
     if s.lower() in {"-", "—", "н/д", "нд"}:
         return None
     if not _DECIMAL_RE.fullmatch(s):
@@ -93,12 +97,44 @@ def decimal(field: str, value: object) -> Decimal | None:
 
 
 _RU_DATETIME_RE = re.compile(
-    r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?)?"
+    r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?)?"
 )
+# A day and month written as numbers, for deciding a file's date order (see ``date_order_of``).
+DAY_MONTH_RE = re.compile(r"(?<![\d.,/])(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+
+DAY_FIRST = "dmy"
+MONTH_FIRST = "mdy"
 
 
-def _from_parts(field: str, raw: str, parts: tuple[str | None, ...]) -> datetime:
-    d, m, y, hh, mm, ss, frac = parts
+@dataclass(frozen=True)
+class DateOrder:
+    """How ``NN.NN.ГГГГ`` values of one file are read.
+
+    ``order`` is the file's order (day first, the Russian way, or month first). ``mixed`` is set when
+    the file holds values that only fit day-first AND values that only fit month-first: then only the
+    values that fit ``order`` alone (or both orders the same way, as 05.05) load; the rest are refused
+    rather than guessed.
+    """
+
+    order: str = DAY_FIRST
+    mixed: bool = False
+
+
+def _from_parts(field: str, raw: str, parts: tuple[str | None, ...], order: DateOrder) -> datetime:
+    a, b, y, hh, mm, ss, frac = parts
+    d, m = (a, b) if order.order == DAY_FIRST else (b, a)
+    if order.mixed and a != b:
+        fits = {
+            o
+            for o, (dd, mo) in ((DAY_FIRST, (a, b)), (MONTH_FIRST, (b, a)))
+            if int(mo or 0) <= 12 and int(dd or 0) <= 31
+        }
+        if fits != {order.order}:
+            raise FieldError(
+                field,
+                f"date order of {raw!r} cannot be told: the file mixes day-first and month-first dates "
+                f"(its own order is {order.order})",
+            )
     try:
         return datetime(
             int(y or 0),
@@ -113,7 +149,7 @@ def _from_parts(field: str, raw: str, parts: tuple[str | None, ...]) -> datetime
         raise FieldError(field, f"not a valid date: {raw!r} ({exc})") from exc
 
 
-def timestamp(field: str, value: object, tz: str) -> datetime | None:
+def timestamp(field: str, value: object, tz: str, order: DateOrder = DateOrder()) -> datetime | None:
     """A moment in time, timezone-aware.
 
     Accepts ISO 8601 (with or without offset), ``ДД.ММ.ГГГГ[ ЧЧ:ММ[:СС]]``, Excel datetime cells and
@@ -135,7 +171,7 @@ def timestamp(field: str, value: object, tz: str) -> datetime | None:
         s = str(value).strip().lstrip("'")
         m = _RU_DATETIME_RE.fullmatch(s)
         if m:
-            dt = _from_parts(field, s, m.groups())
+            dt = _from_parts(field, s, m.groups(), order)
         else:
             try:
                 dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
@@ -148,7 +184,7 @@ def timestamp(field: str, value: object, tz: str) -> datetime | None:
     return dt
 
 
-def calendar_date(field: str, value: object) -> date | None:
+def calendar_date(field: str, value: object, order: DateOrder = DateOrder()) -> date | None:
     """A calendar date: ``ДД.ММ.ГГГГ``, ISO ``ГГГГ-ММ-ДД``, or an Excel date cell."""
     if blank(value):
         return None
@@ -159,7 +195,7 @@ def calendar_date(field: str, value: object) -> date | None:
     s = str(value).strip().lstrip("'")
     m = _RU_DATETIME_RE.fullmatch(s)
     if m:
-        d = _from_parts(field, s, m.groups()).date()
+        d = _from_parts(field, s, m.groups(), order).date()
     else:
         try:
             d = date.fromisoformat(s)
@@ -264,3 +300,31 @@ def period(field: str, period_type: str | None, label: object) -> tuple[date, da
     else:
         raise FieldError("Тип периода", f"expected Месяц, Квартал or Год, got {period_type!r}")
     raise FieldError(field, f"not a {kind} period: {label!r}")
+
+
+def date_order_of(texts: Iterable[str], declared: str = DAY_FIRST) -> tuple[DateOrder, str]:
+    """The date order of a file from the ``NN.NN.ГГГГ`` values in its text, and how it was decided.
+
+    A value whose first number is over 12 (21.01.2026) fixes day-first; one whose second number is over
+    12 fixes month-first. A file with only one kind of evidence is read in that order; a file where both
+    orders fit every value is read in the source's ``declared`` order; a file with both kinds is mixed.
+    """
+    day_first = month_first = 0
+    for chunk in texts:
+        for a, b, _ in DAY_MONTH_RE.findall(chunk):
+            x, y = int(a), int(b)
+            if x > 12 >= y:
+                day_first += 1
+            elif y > 12 >= x:
+                month_first += 1
+    if day_first and month_first:
+        order = DAY_FIRST if day_first >= month_first else MONTH_FIRST
+        return DateOrder(order, mixed=True), (
+            f"mixed: {day_first} values only fit day-first and {month_first} only month-first; "
+            f"rows are read {order} and values that fit it only ambiguously are quarantined"
+        )
+    if day_first:
+        return DateOrder(DAY_FIRST), f"{DAY_FIRST}: decided by {day_first} values"
+    if month_first:
+        return DateOrder(MONTH_FIRST), f"{MONTH_FIRST}: decided by {month_first} values"
+    return DateOrder(declared), f"{declared}: declared by the source (every value fits both orders)"

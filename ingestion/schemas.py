@@ -26,6 +26,9 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    # The columns that identify one source row within a file: a second row with the same key in the
+    # same file is quarantined as a duplicate (empty: no such check).
+    key: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -44,6 +47,8 @@ class Table:
         body = ",\n    ".join(cols)
         return (
             f"create table if not exists {self.qualified} (\n    {body}\n);\n"
+            # tables created before the extras column existed get it (nullable, so this is cheap)
+            f"alter table {self.qualified} add column if not exists extras jsonb;\n"
             f"create index if not exists {self.name}__batch_idx on {self.qualified} (batch_id);\n"
         )
 
@@ -53,6 +58,10 @@ def _c(name: str, pg_type: str = "text", required: bool = False, description: st
 
 
 TS = "timestamptz"
+
+# Every raw table ends with this column: the source columns the reader does not know (a new platform
+# version, another region's export), as {"header as written": "value as text"} per row; null when none.
+EXTRAS = _c("extras", "jsonb", description="Unknown source columns of the row: {header: value}")
 
 POS_APPEALS = Table(
     "pos_appeals",
@@ -87,7 +96,9 @@ POS_APPEALS = Table(
         _c("rating", "smallint", description="Rating 1–5 from the response survey"),
         _c("appeal_kind", description="AppealKind: 'обращение' (59-ФЗ) or 'сообщение'"),
         _c("source_format", required=True, description="jsonl or csv: which export variant"),
+        EXTRAS,
     ),
+    key=("appeal_id",),
 )
 
 POS_APPEAL_EVENTS = Table(
@@ -103,61 +114,70 @@ POS_APPEAL_EVENTS = Table(
         _c("answer_type", description="Answer.AnswerType"),
         _c("answer_comment", description="Answer.Comment"),
         _c("reject_reason", description="Answer.RejectReason.Name"),
+        EXTRAS,
     ),
+    key=("appeal_id", "event_seq"),
 )
 
 IM_INCIDENTS = Table(
     "im_incidents",
-    "Инцидент Менеджмент social-media incidents, one row per incident per export file.",
+    "Инцидент Менеджмент social-media incidents, one row per incident per export file (the real "
+    "47-column export; columns other regions add are kept in extras).",
     (
+        _c("cabinet", description="Кабинет: the region's workspace on the platform"),
         _c("incident_id", "bigint", True, "ID"),
         _c("incident_number", required=True, description="Номер инцидента"),
-        _c("department", description="Отдел: the responsible body"),
+        _c("department", description="Отдел: the responsible body, in the platform's spelling"),
         _c("executor", description="Исполнитель"),
-        _c("created_at", TS, True, "Дата создания"),
-        _c("finished_at", TS, description="Дата окончания"),
+        _c("total_first_response_seconds", "numeric", description="Общее время первого ответа"),
+        _c("total_first_response_text", description="Общий текст первого ответа"),
         _c("first_response_seconds", "numeric", description="Время с даты создания … до первого ответа"),
         _c("first_response_work_seconds", "numeric", description="… до первого ответа, рабочее время"),
+        _c("assigned_at", TS, description="Время назначения последнего исполнителя"),
         _c("first_response_at", TS, description="Время 1го ответа ПИ"),
+        _c("assignment_response_seconds", "numeric", description="Первая реакция с момента назн. ПИ"),
         _c("on_time_after_assignment", description="Уложились или нет после назн. ПИ (Да / -)"),
+        _c("total_duration_seconds", "numeric", description="Время с начала создания инцидента до окончания"),
+        _c("approval_sent_at", TS, description="Время отправки первого ответа ПИ на согласование"),
+        _c(
+            "approval_seconds",
+            "numeric",
+            description="Время, которое первый ответ ПИ находился на согласовании",
+        ),
         _c("current_step", description="Текущий шаг инцидента"),
+        _c("created_at", TS, True, "Дата создания"),
+        _c("finished_at", TS, description="Дата окончания"),
         _c("topic_group", description="Группа тем"),
         _c("topic", description="Тема"),
         _c("region", description="Регион"),
-        _c("municipality", description="Муниципалитет"),
+        _c("municipality", description="Муниципалитет, in the platform's spelling"),
         _c("locality", description="Населенный пункт"),
         _c("street", description="Улица"),
         _c("house", description="Дом"),
+        _c("object_old", description="Объект старый (empty in real exports)"),
+        _c("object", description="Объект"),
         _c("incident_type", description="Тип инцидента (Решаемый / Информационный)"),
         _c("outcome", description="Итог"),
-        _c("closing_reason", description="Причина закрытия"),
+        _c("response_has_media", description="Есть медиафайл в ответе"),
+        _c("message_has_media", description="Есть медиафайл в сообщении"),
+        _c("post_url", description="Урл поста"),
+        _c("blog_url", description="Урл блога"),
         _c("incident_text", description="Текст инцидента"),
         _c("first_response_text", description="1ый ответ ПИ"),
-        _c("post_url", description="Урл поста"),
-        _c("author_url", description="URL автора (personal data)"),
+        _c("second_response_text", description="2ой ответ ПИ"),
+        _c("third_response_text", description="3ий ответ ПИ"),
+        _c("closing_reason", description="Причина закрытия"),
         _c("audience", "bigint", description="Аудитория"),
         _c("engagement", "bigint", description="Вовлеченность"),
+        _c("author_url", description="URL автора (personal data)"),
+        _c("response_account", description="Аккаунт публикации ответа"),
+        _c("tags", description="Теги"),
+        _c("note", description="Примечание"),
+        _c("survey_step_at", TS, description="Время попадания на шаг оценка удовлетворенности"),
         _c("survey_sent", description="Опрос отправлен (Да / Нет)"),
-        _c("total_duration_seconds", "numeric", description="Время с начала создания инцидента до окончания"),
-        _c("social_network", description="Социальная сеть"),
-        _c("source_type", description="Тип источника"),
-        _c("author_name", description="Автор (personal data)"),
-        _c("published_at", TS, description="Дата публикации"),
-        _c("assigned_at", TS, description="Дата назначения ПИ"),
-        _c("overdue_flag", description="Просрочен (Да / Нет)"),
-        _c("assignment_response_seconds", "numeric", description="Время с назначения ПИ до первого ответа"),
-        _c("assignment_response_work_seconds", "numeric", description="… рабочее время"),
-        _c("response_due_at", TS, description="Плановое время ответа"),
-        _c("rating", "smallint", description="Оценка (1–5)"),
-        _c("rating_comment", description="Комментарий к оценке"),
-        _c("sentiment", description="Тональность"),
-        _c("repeat_flag", description="Повторный (Да / Нет)"),
-        _c("comments_count", "bigint", description="Количество комментариев"),
-        _c("reposts_count", "bigint", description="Количество репостов"),
-        _c("likes_count", "bigint", description="Количество лайков"),
-        _c("moderator", description="Модератор"),
-        _c("modified_at", TS, description="Дата последнего изменения"),
+        EXTRAS,
     ),
+    key=("incident_id",),
 )
 
 _EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
@@ -172,7 +192,9 @@ DELO_DOC_RC = Table(
         _c("doc_date", "date", description="DOC_DATE"),
         _c("docgroup_name", description="DOCGROUP_NAME: document kind"),
         _c("annotat", description="ANNOTAT: summary"),
+        EXTRAS,
     ),
+    key=("isn_doc",),
 )
 
 DELO_RESOLUTION = Table(
@@ -193,7 +215,9 @@ DELO_RESOLUTION = Table(
         _c("controller_due", description="DUE_CONTROLLER"),
         _c("summary", description="SUMMARY: progress"),
         _c("resume", description="RESUME: grounds for removal from control"),
+        EXTRAS,
     ),
+    key=("isn_resolution",),
 )
 
 DELO_REPLY = Table(
@@ -208,7 +232,9 @@ DELO_REPLY = Table(
         _c("reply_text", description="REPLY_TEXT"),
         _c("reply_date", "date", description="REPLY_DATE"),
         _c("upd_date", TS, description="UPD_DATE"),
+        EXTRAS,
     ),
+    key=("isn_reply",),
 )
 
 DELO_DEPARTMENT = Table(
@@ -221,7 +247,9 @@ DELO_DEPARTMENT = Table(
         _c("classif_name", required=True, description="CLASSIF_NAME"),
         _c("is_node", "smallint", description="IS_NODE: 1 = department, 0 = official"),
         _c("deleted", "smallint", description="DELETED"),
+        EXTRAS,
     ),
+    key=("due",),
 )
 
 INDICATOR_VALUES = Table(
@@ -248,7 +276,9 @@ INDICATOR_VALUES = Table(
         _c("fact_value", "numeric", description="Факт"),
         _c("forecast_value", "numeric", description="Прогноз"),
         _c("comment", description="Комментарий"),
+        EXTRAS,
     ),
+    key=("sheet_name", "indicator_code", "period_type", "period_label"),
 )
 
 TABLES: dict[str, Table] = {
@@ -285,6 +315,10 @@ create table if not exists raw.load_batches (
     constraint load_batches_counts_add_up
         check (status <> 'loaded' or rows_read = rows_loaded + rows_quarantined)
 );
+-- what the reader noticed about the file as a whole: the source columns it did not know (kept per
+-- row in the raw table's extras), and notes such as the sheet read, the date order and warnings
+alter table raw.load_batches add column if not exists unknown_columns text[];
+alter table raw.load_batches add column if not exists notes jsonb;
 create unique index if not exists load_batches__one_load_per_content
     on raw.load_batches (source, content_hash) where status = 'loaded';
 
@@ -325,6 +359,23 @@ create index if not exists certifications__latest_idx
 """
 
 
+# raw.im_incidents had an invented 47-column shape before the real export header was known (issue 9);
+# such a table is kept, renamed, and the real-shaped one is created next to it (nothing is dropped).
+IM_RESHAPE_DDL = """
+do $$
+begin
+    if exists (
+        select 1 from information_schema.columns
+        where table_schema = 'raw' and table_name = 'im_incidents' and column_name = 'moderator'
+    ) and to_regclass('raw.im_incidents_before_v2') is null then
+        alter table raw.im_incidents rename to im_incidents_before_v2;
+        alter index if exists raw.im_incidents__batch_idx rename to im_incidents_before_v2__batch_idx;
+    end if;
+end
+$$;
+"""
+
+
 def raw_ddl() -> str:
     """The DDL the loader ensures: raw control tables, every raw table, then the ``quality`` schema."""
-    return CONTROL_DDL + "\n".join(t.ddl() for t in TABLES.values()) + QUALITY_DDL
+    return CONTROL_DDL + IM_RESHAPE_DDL + "\n".join(t.ddl() for t in TABLES.values()) + QUALITY_DDL

@@ -113,7 +113,6 @@ def im_row(incident_id: object = 1, **overrides: object) -> dict[str, object]:
             "Тема": "Уборка дорог от снега и наледи",
             "Текст инцидента": "'Здравствуйте! Не чистят снег",
             "Аудитория": 1200,
-            "Оценка": 4,
         }
     )
     row.update(overrides)

@@ -145,25 +145,20 @@ IM_INCIDENTS_SUITE = raw_table_suite(
     "im",
     (
         unique_within("batch_id", "incident_id"),
-        between("rating", *RATINGS),
         *non_negative(
+            "total_first_response_seconds",
             "first_response_seconds",
             "first_response_work_seconds",
             "total_duration_seconds",
             "assignment_response_seconds",
-            "assignment_response_work_seconds",
+            "approval_seconds",
             "audience",
             "engagement",
-            "comments_count",
-            "reposts_count",
-            "likes_count",
         ),
         not_before("finished_at", "created_at", severity="warning"),
         in_set("incident_type", ("Решаемый", "Информационный"), severity="warning"),
         in_set("on_time_after_assignment", ("Да", "-"), severity="warning"),
         in_set("survey_sent", YES_NO, severity="warning"),
-        in_set("overdue_flag", YES_NO, severity="warning"),
-        in_set("repeat_flag", YES_NO, severity="warning"),
     ),
 )
 
@@ -224,6 +219,8 @@ _LOAD_BATCHES_COLUMNS = {
     "finished_at": "timestamptz",
     "status": "text",
     "error": "text",
+    "unknown_columns": "text[]",
+    "notes": "jsonb",
 }
 
 LOAD_BATCHES_SUITE = SuiteSpec(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ingestion.schemas import Table
-from ingestion.sources.base import FileRejected, ReadContext, Reader, Record, Rejected
+from ingestion.sources.base import FileRejected, Note, ReadContext, Reader, Record, Rejected
 from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
@@ -15,6 +16,7 @@ __all__ = [
     "NAME_CARRIES_DATA",
     "SOURCES",
     "FileRejected",
+    "Note",
     "ReadContext",
     "Reader",
     "Record",
@@ -60,8 +62,15 @@ def tables_of(source: str) -> tuple[Table, ...]:
 
 
 def _is_landing_file(path: Path) -> bool:
+    """A file of data to load: hidden, temporary and lock files are left alone. A directory named like
+    a data file (``x.xlsx/``) is listed too, so that the run records it as rejected, not skips it."""
     name = path.name
-    return path.is_file() and not name.startswith((".", "_", "~$")) and not name.endswith((".part", ".tmp"))
+    if name.startswith((".", "_", "~$")) or name.endswith((".part", ".tmp")):
+        return False
+    return path.is_file() or (path.is_dir() and path.suffix.lower() in _SUFFIXES)
+
+
+_SUFFIXES = frozenset(suffix for kinds in _READERS.values() for suffix in kinds)
 
 
 def discover(landing_dir: Path, sources: tuple[str, ...] = SOURCES) -> list[tuple[str, Path]]:
@@ -70,5 +79,9 @@ def discover(landing_dir: Path, sources: tuple[str, ...] = SOURCES) -> list[tupl
     for source in sources:
         folder = landing_dir / source
         if folder.is_dir():
-            found += [(source, p) for p in sorted(folder.iterdir()) if _is_landing_file(p)]
+            found += [(source, p) for p in sorted(folder.iterdir(), key=_sort_key) if _is_landing_file(p)]
     return found
+
+
+def _sort_key(path: Path) -> bytes:
+    return os.fsencode(path.name)  # file names that are not UTF-8 still sort

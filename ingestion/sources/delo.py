@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,10 +13,12 @@ from ingestion.schemas import DELO_DEPARTMENT, DELO_DOC_RC, DELO_REPLY, DELO_RES
 from ingestion.sources.base import (
     FieldMap,
     FileRejected,
+    Note,
     ReadContext,
     Record,
     Rejected,
     RowBuilder,
+    csv_date_order,
     iter_csv,
     tabular_records,
 )
@@ -101,10 +104,17 @@ class DeloCsvReader:
     source = "delo"
     tables = tuple(t for t, _ in FIELDS.values())
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
         table_key, exported_at = parse_file_name(path, ctx.timezone)
         table, fields = FIELDS[table_key]
         builders = {table.name: RowBuilder(table, fields)}
+        order, how = csv_date_order(path, ctx.declared_date_order)
+        yield Note("date_order", how)
         yield from tabular_records(
-            path, iter_csv(path), [f.source for f in fields], builders, ctx, {"exported_at": exported_at}
+            path,
+            iter_csv(path),
+            fields,
+            builders,
+            replace(ctx, date_order=order),
+            {"exported_at": exported_at},
         )

@@ -15,13 +15,18 @@ from ingestion.schemas import INDICATOR_VALUES
 from ingestion.sources.base import (
     FieldMap,
     FileRejected,
+    KeyGuard,
+    Note,
     ReadContext,
     Record,
     Rejected,
     RowBuilder,
-    check_header,
+    check_formulas,
     join_raw,
+    match_header,
     open_workbook,
+    required_sources,
+    visible_sheets,
     xlsx_rows,
 )
 
@@ -44,6 +49,7 @@ FIELDS = (
     _F("Комментарий", "comment"),
 )
 HEADER = tuple(f.source for f in FIELDS)
+REQUIRED = required_sources(FIELDS, (INDICATOR_VALUES,))
 META = ("Министерство", "Дата представления", "Номер представления", "Версия шаблона")
 HEADER_ROW = 6
 DIRECTIONS = {"возрастающий", "убывающий"}
@@ -58,17 +64,44 @@ class IndicatorsXlsxReader:
     def __init__(self) -> None:
         self._builder = RowBuilder(INDICATOR_VALUES, FIELDS)
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
         wb = open_workbook(path)
         try:
-            for ws in wb.worksheets:  # type: ignore[attr-defined]
-                yield from self._sheet(path, ws, ctx)
+            read: list[str] = []
+            passed: list[str] = []
+            guard = KeyGuard(INDICATOR_VALUES)
+            for ws in visible_sheets(wb):
+                title = str(ws.title)  # type: ignore[attr-defined]
+                if not self._is_submission(ws):
+                    passed.append(title)
+                    continue
+                read.append(title)
+                check_formulas(path, title, getattr(ws, "_worksheet_path", None))
+                yield from self._sheet(path, ws, ctx, guard)
+            if not read:
+                raise FileRejected(
+                    path,
+                    "no visible sheet is a submission (cell A1 «Министерство»); sheets: "
+                    + ", ".join(repr(t) for t in passed),
+                )
+            yield Note("sheet", ", ".join(read))
+            if passed:
+                yield Note("warning", "sheets passed over (not a submission): " + ", ".join(passed))
         finally:
             wb.close()  # type: ignore[attr-defined]
 
-    def _sheet(self, path: Path, ws: object, ctx: ReadContext) -> Iterator[Record | Rejected]:
+    @staticmethod
+    def _is_submission(ws: object) -> bool:
+        """An instruction sheet or a sheet of drop-down lists does not start with the metadata block."""
+        for _, values in xlsx_rows(ws):
+            return bool(values) and parsing.text(values[0]) == META[0]
+        return False
+
+    def _sheet(
+        self, path: Path, ws: object, ctx: ReadContext, guard: KeyGuard
+    ) -> Iterator[Record | Rejected]:
         sheet = str(ws.title)  # type: ignore[attr-defined]
-        rows = xlsx_rows(ws)
+        rows = xlsx_rows(ws, percent=True)
         head: list[Sequence[object]] = []
         for _, values in rows:
             head.append(values)
@@ -77,13 +110,19 @@ class IndicatorsXlsxReader:
         if len(head) < HEADER_ROW:
             raise FileRejected(path, f"sheet {sheet!r} is shorter than the template (header on row 6)")
         meta = self._metadata(path, sheet, head, ctx)
-        index = check_header(path, head[HEADER_ROW - 1], HEADER)
+        match = match_header(path, head[HEADER_ROW - 1], FIELDS, REQUIRED)
+        names = {f.column: f.source for f in FIELDS}
         for row_no, values in rows:
             if all(parsing.blank(v) for v in values):
                 continue
             cells = list(values)
             try:
-                yield Record(row_no, {INDICATOR_VALUES.name: [self._row(cells, index, meta, ctx)]})
+                if any(not parsing.blank(v) for v in cells[match.width :]):
+                    raise FieldError("(row)", f"a value right of the header's {match.width} columns")
+                cells += [None] * (match.width - len(cells))
+                row = self._row(cells, match.index, meta, ctx, match.extras(cells))
+                guard.check(row_no, row, names)
+                yield Record(row_no, {INDICATOR_VALUES.name: [row]})
             except FieldError as err:
                 yield Rejected(row_no, f"{sheet}!{err.field}", err.reason, join_raw(cells))
 
@@ -112,11 +151,16 @@ class IndicatorsXlsxReader:
         }
 
     def _row(
-        self, cells: list[object], index: dict[str, int], meta: dict[str, object], ctx: ReadContext
+        self,
+        cells: list[object],
+        index: dict[str, int],
+        meta: dict[str, object],
+        ctx: ReadContext,
+        extras: str | None,
     ) -> tuple[object, ...]:
         def get(name: str) -> object:
-            i = index[name]
-            return cells[i] if i < len(cells) else None
+            i = index.get(name)
+            return cells[i] if i is not None and i < len(cells) else None
 
         direction = parsing.text(get("Направленность"))
         if direction is not None and direction.lower() not in DIRECTIONS:
@@ -124,4 +168,4 @@ class IndicatorsXlsxReader:
         period_type = parsing.text(get("Тип периода"))
         start, end = parsing.period("Период", period_type, get("Период"))
         fixed = {**meta, "period_start": start, "period_end": end}
-        return self._builder.build(lambda fm: get(fm.source), ctx, fixed)
+        return self._builder.build(lambda fm: get(fm.source), ctx, fixed, extras)

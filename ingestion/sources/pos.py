@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ingestion.parsing import FieldError
 from ingestion.schemas import POS_APPEAL_EVENTS, POS_APPEALS
 from ingestion.sources.base import (
     FieldMap,
+    KeyGuard,
+    Note,
     ReadContext,
     Record,
     Rejected,
     RowBuilder,
+    csv_date_order,
+    decoded_lines,
+    detect_encoding,
     iter_csv,
+    jsonb_text,
     tabular_records,
 )
 
@@ -93,6 +100,11 @@ CSV_FIELDS = (
 )
 
 
+# The top-level keys of a JSON appeal the reader knows; any other key is kept in ``extras``.
+JSON_KNOWN_KEYS = frozenset({f.source.split(".")[0] for f in JSON_APPEAL_FIELDS} | {"History"})
+ANSWER_AFTER_CREATION = (("answer_at", "created_at"),)
+
+
 def _dig(obj: object, path: str) -> object:
     for key in path.split("."):
         if not isinstance(obj, dict):
@@ -108,27 +120,44 @@ class PosJsonLinesReader:
     tables = (POS_APPEALS, POS_APPEAL_EVENTS)
 
     def __init__(self) -> None:
-        self._appeal = RowBuilder(POS_APPEALS, JSON_APPEAL_FIELDS)
+        self._appeal = RowBuilder(POS_APPEALS, JSON_APPEAL_FIELDS, not_before=ANSWER_AFTER_CREATION)
         self._event = RowBuilder(POS_APPEAL_EVENTS, JSON_EVENT_FIELDS)
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
-        with path.open("r", encoding="utf-8-sig", errors="strict") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield self._record(line_no, line, ctx)
-                except FieldError as err:
-                    yield Rejected(line_no, err.field, err.reason, line.rstrip("\n"))
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
+        encoding = "utf-8-sig" if detect_encoding(path) == "utf-8-sig" else "utf-8"
+        guard = KeyGuard(POS_APPEALS)
+        unknown: dict[str, None] = {}
+        names = {"appeal_id": "Id"}
+        seen = 0
+        for line_no, line in enumerate(decoded_lines(path, encoding), start=1):
+            if not line.strip():
+                continue
+            seen += 1
+            try:
+                record = self._record(line_no, line, ctx, unknown)
+                guard.check(line_no, record.tables[POS_APPEALS.name][0], names)
+                yield record
+            except FieldError as err:
+                yield Rejected(line_no, err.field, err.reason, line.rstrip("\r\n"))
+        if unknown:
+            yield Note("unknown_columns", list(unknown))
+        if not seen:
+            yield Note("warning", "the file is empty: no appeals")
 
-    def _record(self, line_no: int, line: str, ctx: ReadContext) -> Record:
+    def _record(self, line_no: int, line: str, ctx: ReadContext, unknown: dict[str, None]) -> Record:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FieldError("(line)", f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+        except RecursionError as exc:
+            raise FieldError("(line)", "JSON nested too deeply") from exc
         if not isinstance(obj, dict):
             raise FieldError("(line)", "expected a JSON object")
-        appeal = self._appeal.build(lambda fm: _dig(obj, fm.source), ctx, {"source_format": "jsonl"})
+        extra = {k: v for k, v in obj.items() if k not in JSON_KNOWN_KEYS}
+        for k in extra:
+            unknown.setdefault(k, None)
+        extras = jsonb_text(extra) if extra else None
+        appeal = self._appeal.build(lambda fm: _dig(obj, fm.source), ctx, {"source_format": "jsonl"}, extras)
         history = obj.get("History") or []
         if not isinstance(history, list):
             raise FieldError("History", "expected a list of events")
@@ -154,14 +183,18 @@ class PosCsvReader:
     tables = (POS_APPEALS,)
 
     def __init__(self) -> None:
-        self._builders = {POS_APPEALS.name: RowBuilder(POS_APPEALS, CSV_FIELDS)}
+        self._builders = {
+            POS_APPEALS.name: RowBuilder(POS_APPEALS, CSV_FIELDS, not_before=ANSWER_AFTER_CREATION)
+        }
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected]:
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
+        order, how = csv_date_order(path, ctx.declared_date_order)
+        yield Note("date_order", how)
         yield from tabular_records(
             path,
             iter_csv(path),
-            [f.source for f in CSV_FIELDS],
+            CSV_FIELDS,
             self._builders,
-            ctx,
+            replace(ctx, date_order=order),
             {"source_format": "csv"},
         )

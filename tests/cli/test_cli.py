@@ -55,6 +55,8 @@ def test_ingest_prints_per_file_counts_and_fails_on_a_rejected_file(
     bad = runner.invoke(main, ["data", "ingest", "--landing", str(tmp_path)])
     assert bad.exit_code == 1
     assert "missing columns" in bad.output
+    still_bad = runner.invoke(main, ["data", "ingest", "--landing", str(tmp_path)])  # not "already loaded"
+    assert still_bad.exit_code == 1 and "rejected before with" in still_bad.output
 
     batches = runner.invoke(main, ["data", "batches", "--limit", "5"])
     assert batches.exit_code == 0 and "rejected" in batches.output and "loaded" in batches.output

@@ -79,3 +79,18 @@ def test_the_dsn_gives_every_shape_without_string_surgery() -> None:
     )
     assert str(dsn) == repr(dsn)[5:-2] == "postgresql://u:***@127.0.0.1:55432/cur"
     assert mask_dsn("not a dsn at all") == "not a dsn at all"
+
+
+def test_ingestion_settings_per_source_and_cabinet(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv(
+        "CUR_IM_CABINET_TIMEZONES", "Омская область=Asia/Omsk; Республика Хакасия = Asia/Krasnoyarsk"
+    )
+    clean_env.setenv("CUR_DATE_ORDER_DELO", "MDY")
+    clean_env.setenv("CUR_FUTURE_TOLERANCE_HOURS", "2")
+    settings = get_settings()
+    assert settings.im_cabinet_timezones["Омская область"] == "Asia/Omsk"
+    assert settings.date_order_of("delo") == "mdy" and settings.date_order_of("pos") == "dmy"
+    assert settings.future_tolerance.total_seconds() == 7200
+    clean_env.setenv("CUR_DATE_ORDER_POS", "ymd")
+    with pytest.raises(ValidationError, match="CUR_DATE_ORDER_POS"):
+        get_settings()

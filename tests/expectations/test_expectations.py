@@ -190,7 +190,11 @@ CASES: list[tuple[str, str, set[str]]] = [
         "update raw.im_incidents set first_response_seconds = -5 where incident_id = 1",
         {"first_response_seconds in 0.."},
     ),
-    ("raw.im_incidents", "update raw.im_incidents set rating = 0 where incident_id = 2", {"rating in 1..5"}),
+    (
+        "raw.im_incidents",
+        "update raw.im_incidents set audience = -1 where incident_id = 2",
+        {"audience in 0.."},
+    ),
     (
         "raw.im_incidents",
         "alter table raw.im_incidents alter column incident_number drop not null;"

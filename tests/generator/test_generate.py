@@ -9,9 +9,10 @@ import csv
 import hashlib
 import itertools
 import json
+import re
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,13 +146,21 @@ def test_pos_appeals_reappear_with_a_newer_state(sample: tuple[Path, Manifest, f
         assert times == sorted(times)
 
 
-def test_im_has_the_47_columns(sample: tuple[Path, Manifest, float]) -> None:
+def test_im_has_the_real_47_column_header_and_value_shapes(sample: tuple[Path, Manifest, float]) -> None:
     out, _, _ = sample
     wb = load_workbook(out / "im" / "im_incidents_2025-12.xlsx", read_only=True)
-    header = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True))
+    rows = wb.worksheets[0].iter_rows(max_row=3, values_only=True)
+    header = next(rows)
+    data = [dict(zip(header, r, strict=True)) for r in rows]
     wb.close()
     assert len([h for h in header if h is not None]) == 47
-    assert header[0] == "ID" and header[-1] == "Дата последнего изменения"
+    assert header[0] == "Кабинет" and header[1] == "ID" and header[-1] == "Опрос отправлен"
+    assert not {"Оценка", "Тональность", "Социальная сеть", "Дата последнего изменения"} & set(header)
+    for row in data:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", str(row["Дата окончания"]))
+        assert str(row["Текст инцидента"]).startswith("'") and str(row["3ий ответ ПИ"]) == "'"
+        # a day fraction in a [ч]:мм:сс cell, which openpyxl reads as a duration
+        assert isinstance(row["Время с начала создания инцидента до окончания"], timedelta)
 
 
 def test_indicator_sheets_follow_the_template(sample: tuple[Path, Manifest, float]) -> None:

@@ -113,8 +113,8 @@ def test_a_row_the_database_refuses_rolls_back_the_whole_file(
         load.ensure_raw_schema(conn)
         original = pos_source.PosJsonLinesReader._record
 
-        def huge_latitude(self, line_no, line, ctx):  # type: ignore[no-untyped-def]
-            rec = original(self, line_no, line, ctx)
+        def huge_latitude(self, line_no, line, ctx, unknown):  # type: ignore[no-untyped-def]
+            rec = original(self, line_no, line, ctx, unknown)
             if line_no == 2:
                 [row] = rec.tables["pos_appeals"]
                 i = 14  # location_latitude
@@ -144,7 +144,9 @@ def test_a_file_with_wrong_columns_is_rejected_and_the_rest_still_loads(tmp_path
             results[0].error,
         )
     again = load_landing(dsn, tmp_path)
-    assert [r.status for r in again] == ["skipped", "skipped"]  # a rejected file is not retried by default
+    # a rejected file is not tried again by default, but it is reported as rejected again
+    assert [r.status for r in again] == ["rejected", "skipped"]
+    assert again[0].batch_id == results[0].batch_id and "rejected before" in (again[0].error or "")
     retried = load_landing(dsn, tmp_path, retry_rejected=True)
     assert [r.status for r in retried] == ["rejected", "skipped"]
 

@@ -1,9 +1,14 @@
 -- Инцидент Менеджмент incidents, one row per incident in its latest exported state.
 --
 -- An incident reappears in later monthly exports while it is being worked on; the latest state is
--- the row with the latest «Дата последнего изменения», then the greatest batch, then the last row.
--- The author's profile URL and name are personal data: only a keyed pseudonym of the URL passes.
+-- the row of the greatest batch (the latest export), then the last row. Real exports carry no time of
+-- last change, so the end of the incident and its first response order rows of one batch.
+-- The author's profile URL is personal data: only a keyed pseudonym of it passes.
 -- Russian labels are kept for display, with stable codes next to them for filtering and logic.
+-- The social network is not a column of real exports: it is read from the post's URL.
+-- Columns the project used before the real export header was known (rating, sentiment, moderator,
+-- overdue and repeat flags, counters, publication/due/modification times) are no longer in the raw
+-- table; they stay here as typed nulls until the models that read them move on (issue 9).
 
 with
 
@@ -20,7 +25,11 @@ exports_ranked as (
         count(*) over (partition by incident_id) as export_count,
         row_number() over (
             partition by incident_id
-            order by modified_at desc nulls last, batch_id desc, source_row desc
+            order by
+                batch_id desc,
+                finished_at desc nulls last,
+                first_response_at desc nulls last,
+                source_row desc
         ) as export_rank
     from incidents
 
@@ -45,9 +54,10 @@ final as (
         source_row,
 
         -- dimensions
+        cabinet,
         department,
         executor,
-        moderator,
+        cast(null as text) as moderator,
         current_step,
         {{ map_values('current_step', {
             'Готово': 'done',
@@ -76,50 +86,48 @@ final as (
             'Нет ответа от автора': 'no_author_reply',
             'Дальнейший диалог нецелесообразен': 'dialogue_pointless',
         }) }} as closing_reason_code,
-        sentiment,
-        {{ map_values('sentiment', {
-            'Позитивная': 'positive',
-            'Положительная': 'positive',
-            'Нейтральная': 'neutral',
-            'Негативная': 'negative',
-            'Отрицательная': 'negative',
-        }) }} as sentiment_code,
-        social_network,
-        source_type,
+        cast(null as text) as sentiment,
+        cast(null as text) as sentiment_code,
+        case
+            when post_url ~* '^https?://([a-z0-9-]+\.)*(vk\.com|vk\.ru)(/|$)' then 'ВКонтакте'
+            when post_url ~* '^https?://([a-z0-9-]+\.)*(ok\.ru)(/|$)' then 'Одноклассники'
+            when post_url ~* '^https?://([a-z0-9-]+\.)*(t\.me|telegram\.me)(/|$)' then 'Telegram'
+        end as social_network,
+        cast(null as text) as source_type,
         incident_text,
         first_response_text,
-        rating_comment,
+        cast(null as text) as rating_comment,
         {{ yes_no_to_boolean('on_time_after_assignment') }} as is_on_time_after_assignment,
         {{ yes_no_to_boolean('survey_sent') }} as is_survey_sent,
-        {{ yes_no_to_boolean('overdue_flag') }} as is_overdue,
-        {{ yes_no_to_boolean('repeat_flag') }} as is_repeat,
+        cast(null as boolean) as is_overdue,
+        cast(null as boolean) as is_repeat,
         on_time_after_assignment as on_time_after_assignment_label,
         survey_sent as survey_sent_label,
-        overdue_flag as overdue_label,
-        repeat_flag as repeat_label,
+        cast(null as text) as overdue_label,
+        cast(null as text) as repeat_label,
 
         -- measures
-        rating,
+        cast(null as smallint) as rating,
         first_response_seconds,
         first_response_work_seconds,
         assignment_response_seconds,
-        assignment_response_work_seconds,
+        cast(null as numeric) as assignment_response_work_seconds,
         total_duration_seconds,
         audience,
         engagement,
-        comments_count,
-        reposts_count,
-        likes_count,
+        cast(null as bigint) as comments_count,
+        cast(null as bigint) as reposts_count,
+        cast(null as bigint) as likes_count,
         export_count,
 
         -- timestamps
         created_at,
-        published_at,
+        cast(null as timestamptz) as published_at,
         assigned_at,
         first_response_at,
-        response_due_at,
+        cast(null as timestamptz) as response_due_at,
         finished_at,
-        modified_at
+        cast(null as timestamptz) as modified_at
 
     from latest
 
