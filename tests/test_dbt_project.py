@@ -61,9 +61,10 @@ KPI_COLUMNS: dict[str, list[str]] = {
         removed_count extended_count share_executed_on_time share_overdue days_late_mean
     """),
     "kpi_programme_achievement": _columns("""
-        year ministry programme_key programme_name sector_code sector_name indicators_count
-        band_high_count band_medium_count band_low_count achievement_degree_mean forecast_degree_mean
-        indicators_at_risk_count
+        year ministry programme_key programme_name sector_code sector_name forecast_method
+        indicators_count band_high_count band_medium_count band_low_count degree_indicators_count
+        achievement_degree_sum achievement_degree_mean forecast_indicators_count forecast_degree_sum
+        forecast_degree_mean forecast_ministry_count forecast_projected_count indicators_at_risk_count
     """),
     "kpi_indicator_progress": _columns("""
         indicator_code indicator_name programme_key programme_name ministry sector_code sector_name
