@@ -122,7 +122,7 @@ group by month_start, organisation_key;
 
 create table marts.kpi_decision_discipline as
 select
-    date_trunc('month', current_due_date)::date as month_start, organisation_key,
+    date_trunc('month', effective_due_date)::date as month_start, organisation_key,
     organisation_key as organisation_name, 'ОИВ'::text as organisation_kind,
     min(sector_code) as sector_code, min(sector_code) as sector_name,
     count(*)::int as decisions_count,
@@ -136,6 +136,7 @@ select
     (count(*) filter (where execution_bucket_code = 'overdue'))::numeric / count(*) as share_overdue,
     avg(days_late) as days_late_mean
 from marts.fct_decisions
+where is_counted
 group by 1, 2;
 
 create table marts.kpi_programme_achievement as
@@ -146,7 +147,14 @@ select
     (count(*) filter (where achievement_band = 'high'))::int as band_high_count,
     (count(*) filter (where achievement_band = 'medium'))::int as band_medium_count,
     (count(*) filter (where achievement_band = 'low'))::int as band_low_count,
-    avg(achievement_degree) as achievement_degree_mean, avg(achievement_degree) as forecast_degree_mean,
+    'ministry'::text as forecast_method,
+    count(achievement_degree)::int as degree_indicators_count,
+    coalesce(sum(achievement_degree), 0) as achievement_degree_sum,
+    avg(achievement_degree) as achievement_degree_mean,
+    count(achievement_degree)::int as forecast_indicators_count,
+    coalesce(sum(achievement_degree), 0) as forecast_degree_sum,
+    avg(achievement_degree) as forecast_degree_mean,
+    count(achievement_degree)::int as forecast_ministry_count, 0::int as forecast_projected_count,
     (count(*) filter (where achievement_band = 'low'))::int as indicators_at_risk_count
 from marts.fct_indicator_values
 group by 1, 2, 3;

@@ -153,13 +153,20 @@ CASES: list[tuple[str, str, set[str]]] = [
     (
         "marts.fct_decisions",
         "insert into marts.fct_decisions select * from marts.fct_decisions limit 1",
-        {"(resolution_id, reply_id) unique", RECONCILES_WITH_RAW},
+        {"resolution_id unique", RECONCILES_WITH_RAW},
     ),
     (
         "marts.fct_decisions",
         "update marts.fct_decisions set organisation_key = 'ghost'"
-        " where reply_id = (select min(reply_id) from marts.fct_decisions)",
+        " where resolution_id = (select min(resolution_id) from marts.fct_decisions)",
         {"no orphan organisation_key"},
+    ),
+    (
+        "marts.fct_decisions",
+        "update marts.fct_decisions set execution_bucket_code = 'removed', days_late = null"
+        " where resolution_id = (select min(resolution_id) from marts.fct_decisions"
+        " where executed_date is not null)",
+        {"an executed поручение is in time or late, even when removed from control"},
     ),
     (
         "marts.fct_indicator_values",

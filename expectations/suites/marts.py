@@ -11,8 +11,8 @@ its dimension), and **reconciliation** with the layer below:
   - ``fct_appeals``: rows per source = distinct ``appeal_id`` in ``raw.pos_appeals`` (ПОС) and
     distinct ``incident_id`` in ``raw.im_incidents`` (Инцидент Менеджмент): staging keeps the latest
     export of each appeal;
-  - ``fct_decisions``: rows = distinct (поручение, executor) of ``raw.delo_reply`` in its latest
-    export whose поручение is in the latest ``raw.delo_resolution`` export;
+  - ``fct_decisions``: rows = distinct поручения (``isn_resolution``) of the latest
+    ``raw.delo_resolution`` export (one row per поручение, its responsible executor's);
   - ``fct_indicator_values``: rows = distinct (trimmed code, period type, period start) in
     ``raw.indicator_values``: the latest submission of each indicator and period counts;
 
@@ -140,36 +140,39 @@ FCT_APPEALS_SUITE = SuiteSpec(
 )
 
 _RAW_DECISIONS = (
-    "select 'all' as k, count(*) as total from (select distinct r.isn_resolution, r.isn_reply"
-    " from raw.delo_reply r join raw.delo_resolution s on s.isn_resolution = r.isn_resolution"
-    " where r.exported_at = (select max(exported_at) from raw.delo_reply)"
-    " and s.exported_at = (select max(exported_at) from raw.delo_resolution)) x having count(*) > 0"
+    "select 'all' as k, count(distinct s.isn_resolution) as total from raw.delo_resolution s"
+    " where s.exported_at = (select max(exported_at) from raw.delo_resolution) having count(*) > 0"
 )
 
 FCT_DECISIONS_SUITE = SuiteSpec(
     MARTS_SCHEMA,
     "fct_decisions",
     (
-        unique_within("resolution_id", "reply_id"),
+        unique_within("resolution_id"),
         *not_null(
             "resolution_id",
-            "reply_id",
             "organisation_key",
             "sector_code",
             "municipality_key",
             "execution_bucket_code",
             "exported_at",
+            "is_counted",
         ),
         in_set("execution_bucket_code", ("on_time", "late", "overdue", "not_due", "removed")),
         *non_negative("number_of_extensions", "days_late"),
         no_rows(
             "an extended decision has extensions",
-            "select resolution_id, reply_id from {batch} where is_extended <> (number_of_extensions > 0)",
+            "select resolution_id from {batch} where is_extended <> (number_of_extensions > 0)",
         ),
         no_rows(
             "late and overdue decisions have days_late",
-            "select resolution_id, reply_id, execution_bucket_code, days_late from {batch}"
+            "select resolution_id, execution_bucket_code, days_late from {batch}"
             " where execution_bucket_code in ('late', 'overdue') and days_late is null",
+        ),
+        no_rows(
+            "an executed поручение is in time or late, even when removed from control",
+            "select resolution_id, execution_bucket_code from {batch}"
+            " where executed_date is not null and execution_bucket_code not in ('on_time', 'late')",
         ),
         no_orphans("organisation_key", "dim_organisation"),
         no_orphans("sector_code", "dim_sector"),
@@ -180,7 +183,7 @@ FCT_DECISIONS_SUITE = SuiteSpec(
             _RAW_DECISIONS,
         ),
     ),
-    "Decision facts: one row per «Дело» поручение × executor in the latest export.",
+    "Decision facts: one row per «Дело» поручение (its responsible executor) in the latest export.",
 )
 
 FCT_INDICATOR_VALUES_SUITE = SuiteSpec(
@@ -405,10 +408,12 @@ KPI_DECISION_DISCIPLINE_SUITE = SuiteSpec(
         totals_match(
             RECONCILES_WITH_FACTS,
             "select 'all' as k, sum(decisions_count) as total from {batch} t having count(*) > 0",
-            "select 'all' as k, count(*) as total from marts.fct_decisions having count(*) > 0",
+            "select 'all' as k, count(*) as total from marts.fct_decisions where is_counted"
+            " having count(*) > 0",
         ),
     ),
-    "Execution discipline of decisions by month of the current deadline and executor.",
+    "Execution discipline of поручения on control (one per поручение) by month of the deadline in force"
+    " and responsible executor.",
 )
 
 KPI_PROGRAMME_ACHIEVEMENT_SUITE = SuiteSpec(
@@ -424,8 +429,13 @@ KPI_PROGRAMME_ACHIEVEMENT_SUITE = SuiteSpec(
             "band_low_count",
             "indicators_at_risk_count",
             "forecast_degree_mean",
+            "degree_indicators_count",
+            "forecast_indicators_count",
         ),
         between("achievement_degree_mean", 0, 1),
+        not_above("degree_indicators_count", "indicators_count"),
+        not_above("achievement_degree_sum", "degree_indicators_count"),
+        in_set("forecast_method", ("annual_fact", "ministry", "linear_trend", "latest_fact", "mixed")),
         not_above("band_high_count + band_medium_count + band_low_count", "indicators_count"),
         not_above("indicators_at_risk_count", "indicators_count"),
         no_orphans("programme_key", "dim_programme"),
