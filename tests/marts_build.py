@@ -116,7 +116,10 @@ select
     null::numeric as score_rating, null::numeric as score_decisions, null::numeric as score_overdue,
     100 * sum(answered_on_time_count)::numeric / sum(appeals_count) as composite_score,
     (rank() over (partition by month_start order by sum(answered_on_time_count)::numeric
-        / sum(appeals_count) desc))::int as rank_in_kind
+        / sum(appeals_count) desc))::int as rank_in_kind,
+    sum(answered_count)::int as answered_count, sum(answered_on_time_count)::int as answered_on_time_count,
+    sum(rated_count)::int as rated_count, sum(rated_4_5_count)::int as rated_4_5_count,
+    0::int as decisions_on_time_count, sum(appeals_count)::int as assessed_volume, true as is_ranked
 from marts.kpi_appeals
 group by month_start, organisation_key;
 

@@ -53,7 +53,9 @@ KPI_COLUMNS: dict[str, list[str]] = {
         month_start organisation_key organisation_name organisation_kind sector_code sector_name
         municipality_key municipality_name appeals_count share_answered_on_time share_rated_4_5
         decisions_due_count share_decisions_on_time open_overdue_count score_on_time score_rating
-        score_decisions score_overdue composite_score rank_in_kind
+        score_decisions score_overdue composite_score rank_in_kind answered_count answered_on_time_count
+        rated_count rated_4_5_count decisions_on_time_count assessed_volume is_ranked
+        rank_in_kind_from_bottom is_latest_month latest_rank_in_kind latest_rank_in_kind_from_bottom
     """),
     "kpi_decision_discipline": _columns("""
         month_start organisation_key organisation_name organisation_kind sector_code sector_name

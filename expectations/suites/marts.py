@@ -359,11 +359,19 @@ KPI_AUTHORITY_RATING_SUITE = SuiteSpec(
     "kpi_authority_rating",
     (
         unique_within("month_start", "organisation_key"),
-        *not_null("month_start", "organisation_key", "organisation_name", "composite_score", "rank_in_kind"),
+        *not_null("month_start", "organisation_key", "organisation_name", "composite_score", "is_ranked"),
         *shares("share_answered_on_time", "share_rated_4_5", "share_decisions_on_time"),
         between("composite_score", 0, 100),
         between("rank_in_kind", 1, None),
         *non_negative("appeals_count", "decisions_due_count", "open_overdue_count"),
+        not_above("answered_on_time_count", "answered_count"),
+        not_above("rated_4_5_count", "rated_count"),
+        not_above("decisions_on_time_count", "decisions_due_count"),
+        no_rows(
+            "a ranked body has a rank and only a ranked body has one",
+            "select month_start, organisation_key, is_ranked, rank_in_kind from {batch}"
+            " where is_ranked <> (rank_in_kind is not null)",
+        ),
         no_orphans("organisation_key", "dim_organisation"),
         no_orphans("sector_code", "dim_sector"),
         no_orphans("municipality_key", "dim_municipality"),
