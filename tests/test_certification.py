@@ -32,7 +32,7 @@ from expectations.certification import (
 from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
-from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW
+from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW, UNPLACED_SHARE_CHECK
 from ingestion.generate import generate
 from ingestion.load import load_landing
 from tests import factories as f
@@ -149,6 +149,12 @@ CASES: list[tuple[str, str, set[str]]] = [
         " response_minutes_calendar = -1440 where source_appeal_id ="
         " (select min(source_appeal_id) from marts.fct_appeals where appeal_source = 'pos')",
         {"first_response_at >= created_at", "response_minutes_calendar in 0.."},
+    ),
+    (
+        "marts.fct_appeals",
+        "update marts.fct_appeals set municipality_method = 'undetermined', municipality_key = 'unknown'"
+        " where appeal_source = 'pos' and source_appeal_id % 5 = 0",
+        {UNPLACED_SHARE_CHECK},
     ),
     (
         "marts.fct_decisions",

@@ -73,6 +73,11 @@ KPI_COLUMNS: dict[str, list[str]] = {
         okei_name direction period_type period_start period_end year plan_value fact_value
         forecast_value achievement_degree achievement_band forecast_degree submitted_at
     """),
+    "kpi_municipality_appeals": _columns("""
+        month_start appeal_source municipality_key municipality_name population population_date
+        appeals_count placed_by_location_count placed_by_organisation_count undetermined_count
+        appeals_per_10k_residents
+    """),
     "kpi_conflict_signals": _columns("""
         week_start sector_code sector_name municipality_key municipality_name appeals_count
         baseline_mean baseline_stddev z_score is_spike
@@ -167,6 +172,8 @@ def test_every_kpi_formula_has_a_unit_test(manifest: dict[str, Any]) -> None:
         "int_appeals__repeats",
         "int_indicators__submissions",
         "fct_decisions",
+        "fct_decision_coexecutors",
+        "int_appeals__places",
     } <= tested
 
 

@@ -93,6 +93,13 @@ _RAW_APPEALS = (
     " union all select 'im', count(distinct incident_id) from raw.im_incidents having count(*) > 0"
 )
 
+# Quality of the place of an appeal (issue 10, dbt int_appeals__places): at most this share of a
+# source's appeals may be «Не определено» (neither the location nor, without one, the answering body
+# gave a municipality of the reference). Project threshold: above it the per-municipality figures and
+# rates are too incomplete to certify.
+MAX_UNPLACED_SHARE = 0.10
+UNPLACED_SHARE_CHECK = f"appeals with an undetermined place at most {MAX_UNPLACED_SHARE:.0%} per source"
+
 FCT_APPEALS_SUITE = SuiteSpec(
     MARTS_SCHEMA,
     "fct_appeals",
@@ -124,6 +131,15 @@ FCT_APPEALS_SUITE = SuiteSpec(
         no_rows(
             "an overdue appeal is open",
             "select appeal_source, source_appeal_id from {batch} where is_overdue_open and not is_open",
+        ),
+        in_set("municipality_method", ("location", "organisation", "undetermined")),
+        no_rows(
+            UNPLACED_SHARE_CHECK,
+            "select appeal_source, count(*) as appeals,"
+            " sum(case when municipality_method = 'undetermined' then 1 else 0 end) as undetermined"
+            " from {batch} group by appeal_source"
+            f" having sum(case when municipality_method = 'undetermined' then 1 else 0 end)"
+            f" > {MAX_UNPLACED_SHARE} * count(*)",
         ),
         no_orphans("channel_key", "dim_channel"),
         no_orphans("topic_key", "dim_topic"),
