@@ -25,7 +25,7 @@ from ingestion.generate.common import (
     rng_for,
     ru_dt,
 )
-from ingestion.generate.geo import address
+from ingestion.generate.geo import UNPLACED, address, platform_name
 from ingestion.generate.manifest import Manifest
 from ingestion.generate.orgs import OrgChooser
 from ingestion.generate.people import person, translit
@@ -83,6 +83,9 @@ HEADER = [
 ]
 MAX_ROWS = 1_000_000
 REGION = "Республика Хакасия"
+# «Муниципалитет» in the platform's own spellings («Абакан г.о.», «Аскизский р-н» …, geo.platform_name);
+# this share of incidents the platform itself could not place (geo.UNPLACED).
+IM_UNPLACED_SHARE = 0.02
 SECTOR_GROUPS = {
     "zhkh": "ЖКХ",
     "roads": "Дороги",
@@ -203,7 +206,7 @@ class _Row:
             group,
             topic.topic,
             REGION,
-            muni.short_name if rng.random() < 0.5 else muni.name,
+            UNPLACED if rng.random() < IM_UNPLACED_SHARE else platform_name(rng, muni),
             place.settlement,
             place.street,
             place.house,
