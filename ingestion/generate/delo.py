@@ -8,6 +8,14 @@ mark, removal from control); each export replays the same random stream and writ
 its timestamp, so nothing is held in memory and successive exports differ only by what happened in
 between: new documents, moved PLAN_DATEs (~15 %, some twice), FACT_DATEs (on time ~70 %, late ~15 %),
 overdue ones without a FACT_DATE, and ~5 % removed from control (CONTROL_STATE 0 with a RESUME).
+
+The hard cases the warehouse must get right are made on purpose: поручения executed and then removed
+from control (FACT_DATE kept, RESUME «в связи с исполнением», ~25 % of the executed), deadlines moved
+after the fact (after a late execution, to cover it, ~40 % of the late ones; after an overdue deadline
+had passed, ~50 % of the overdue ones), sub-поручения (ISN_PARENT_RESOLUTION) given by the parent's
+responsible executor to one of its officials, поручения never on control (CONTROL_STATE 0 without
+RESUME, «для сведения», ~5 %), and co-executors (MAIN_FLAG 0) with REPLY_DATEs of their own, some later
+than the deadline, some missing.
 """
 
 from __future__ import annotations
@@ -118,7 +126,7 @@ class Resolution:
     control: int
     controller: str
     removed: date | None
-    replies: list[tuple[int, str, int]]  # (ISN_REPLY, executor DUE, MAIN_FLAG)
+    replies: list[tuple[int, str, int, date | None]]  # (ISN_REPLY, executor DUE, MAIN_FLAG, REPLY_DATE)
 
 
 @dataclass
@@ -202,27 +210,49 @@ class _Model:
             fact = plan + timedelta(days=rng.randrange(1, 45))
         elif r < 0.90:
             removed = res_date + timedelta(days=rng.randrange(3, max(4, (plan - res_date).days)))
-        main = self.orgs[org_code]
-        executors: list[Organisation] = [main]
-        for _ in range(rng.choice((0, 0, 1, 2))):
-            other = rng.choice(self.omsu + self.oiv)
-            if other not in executors:
-                executors.append(other)
-        replies = [(first_reply + i, o.delo_due, 1 if i == 0 else 0) for i, o in enumerate(executors)]
-        parent = siblings[-1].isn if siblings and rng.random() < 0.15 else None
+        # Executed, then removed from control: FACT_DATE stays, the RESUME says why.
+        if fact is not None and rng.random() < 0.25:
+            removed = fact + timedelta(days=rng.randrange(1, 15))
+        # Deadlines moved after the fact: after a late execution (to cover it), or after an overdue
+        # deadline had passed. Neither may turn late into on time.
+        if fact is not None and fact > plan and rng.random() < 0.4:
+            plans.append((_at(fact + timedelta(days=rng.randrange(1, 6)), 11), fact + timedelta(days=1)))
+        elif fact is None and removed is None and rng.random() < 0.5:
+            moved_at = _at(plan + timedelta(days=rng.randrange(3, 20)), 11)
+            plans.append((moved_at, moved_at.date() + timedelta(days=rng.choice((14, 30)))))
+        parent = siblings[-1] if siblings and rng.random() < 0.15 else None
+        if parent is not None:
+            # A sub-поручение: the parent's responsible executor passes it to one of its officials.
+            replies: list[tuple[int, str, int, date | None]] = [
+                (first_reply, f"{parent.replies[0][1]}01.", 1, fact)
+            ]
+        else:
+            main = self.orgs[org_code]
+            executors: list[Organisation] = [main]
+            for _ in range(rng.choice((0, 0, 1, 2))):
+                other = rng.choice(self.omsu + self.oiv)
+                if other not in executors:
+                    executors.append(other)
+            replies = [(first_reply, main.delo_due, 1, fact)]
+            for i, o in enumerate(executors[1:], start=1):
+                # A co-executor reports on its own date: around the execution, some after the
+                # deadline, ~20 % never.
+                own = plan + timedelta(days=rng.randrange(-10, 15)) if rng.random() < 0.8 else None
+                replies.append((first_reply + i, o.delo_due, 0, own))
         interim = res_date + (plan - res_date) / 2 if rng.random() < 0.3 else None
         text = f"{rng.choice(ACTIONS)} по вопросу «{annotat}»"
+        never_controlled = removed is None and rng.random() < 0.05
         return Resolution(
             isn,
             doc,
-            parent,
+            parent.isn if parent is not None else None,
             rng.choice(AUTHORS),
             text,
             res_date,
             plans,
             interim,
             fact,
-            2 if rng.random() < 0.2 else 1,
+            0 if never_controlled else 2 if rng.random() < 0.2 else 1,
             rng.choice(CONTROLLERS),
             removed,
             replies,
@@ -291,7 +321,12 @@ def _state(res: Resolution, at: datetime) -> tuple[date, date | None, int, str, 
     fact = res.fact if res.fact and _at(res.fact, 16) <= at else None
     control, resume, summary = res.control, "", ""
     if res.removed and _at(res.removed, 15) <= at:
-        control, resume = 0, "Снято с контроля: вопрос утратил актуальность"
+        control = 0
+        resume = (
+            "Снято с контроля в связи с исполнением"
+            if res.fact and res.fact <= res.removed
+            else "Снято с контроля: вопрос утратил актуальность"
+        )
         changed = max(changed, _at(res.removed, 15))
     if fact:
         summary = "Исполнено, информация направлена"
@@ -353,18 +388,22 @@ def generate_delo(
                             resume,
                         ]
                     )
-                    for isn, due, main in res.replies:
-                        done = fact is not None
+                    for isn, due, main, reply_date in res.replies:
+                        # Each executor's own report, once it is made (the responsible one's with
+                        # the execution mark).
+                        reported = reply_date if reply_date and _at(reply_date, 16) <= at else None
+                        if main and fact is None:
+                            reported = None
                         tables["reply"].write(
                             [
                                 isn,
                                 res.isn,
                                 due,
                                 main,
-                                f"Информация об исполнении направлена письмом от {ru_date(fact)}"
-                                if done and fact
+                                f"Информация об исполнении направлена письмом от {ru_date(reported)}"
+                                if reported
                                 else "",
-                                ru_date(fact) if done and fact else "",
+                                ru_date(reported) if reported else "",
                                 changed.strftime("%d.%m.%Y %H:%M:%S"),
                             ]
                         )
