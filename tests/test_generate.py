@@ -220,3 +220,19 @@ def test_delo_exports_hold_the_cases_discipline_must_get_right(tmp_path: Path) -
     ]
     assert removed_after_execution and never_controlled and children and own_dates
     assert moved_after_due >= 1
+
+
+def test_indicator_sheets_hold_zero_facts_and_mixed_periods(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    types: dict[object, set[object]] = {}
+    zero_facts = 0
+    for path in sorted((out / "indicators").glob("*_01.xlsx")):
+        wb = load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=7, values_only=True):
+                if len(row) > 11 and row[0]:
+                    types.setdefault((row[0], str(row[9])[-4:]), set()).add(row[8])
+                    zero_facts += row[11] in (0, 0.0, "0", "0,0")
+        wb.close()
+    assert any({"Год", "Квартал"} <= t or {"Год", "Месяц"} <= t for t in types.values())
+    assert zero_facts >= 1
