@@ -208,6 +208,9 @@ def test_kpi_thresholds_are_vars_not_literals() -> None:
         "conflict_baseline_weeks",
         "conflict_min_appeals",
         "conflict_stddev_floor",
+        "authority_min_volume",
+        "place_max_distance_km",
+        "rate_per_residents",
     ):
         assert f"\n  {var}:" in project, var
     for sql in sorted((DBT_DIR / "models" / "marts" / "kpi").glob("*.sql")):

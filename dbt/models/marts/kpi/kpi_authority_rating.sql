@@ -18,7 +18,9 @@
 --                    far for a fair place; the body keeps its scores but gets no rank
 --   rank_in_kind     rank (1 = best, ties share a rank) among the ranked bodies of the same kind in
 --                    the month; rank_in_kind_from_bottom the same from the weakest (1 = weakest)
---   is_latest_month  the mart's latest month; latest_rank_in_kind / latest_rank_in_kind_from_bottom
+--   is_latest_month  the latest month in which any body is ranked (a later month holding only
+--                    поручения due in the future has nothing to rank); latest_rank_in_kind and
+--                    latest_rank_in_kind_from_bottom
 --                    repeat the body's ranks in that month on all its rows: the rank shown is the
 --                    latest period's, never the best rank over a period
 -- Every share sits next to its numerator and denominator (answered_on_time_count / answered_count,
@@ -183,7 +185,12 @@ ranked as (
                     order by composite.composite_score asc
                 )
         end as rank_in_kind_from_bottom,
-        composite.month_start = max(composite.month_start) over () as is_latest_month
+        coalesce(
+            composite.month_start = max(
+                case when composite.is_ranked and composite.composite_score is not null then composite.month_start end
+            ) over (),
+            false
+        ) as is_latest_month
     from composite
     left join organisations
         on composite.organisation_key = organisations.organisation_key
