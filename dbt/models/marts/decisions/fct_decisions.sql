@@ -12,10 +12,11 @@
 --   original_due_date     PLAN_DATE in the first export where the поручение has one
 --   current_due_date      PLAN_DATE in the latest export
 --   effective_due_date    the deadline in force when it was due, from the successive exports: a
---                         change of PLAN_DATE counts only when an export taken on or before the
---                         deadline then in force, and not after the execution date, already shows
---                         it; the first change seen later (moved after the deadline had passed, or
---                         after execution) and every change after it are ignored
+--                         change of PLAN_DATE is ignored, with every change after it, when the
+--                         exports show it came late: the export before it, still showing the old
+--                         deadline, was taken after that deadline had passed (moved after it was
+--                         due) or already carried the FACT_DATE (moved after execution). Between
+--                         two exports that prove neither, the change counts
 --   number_of_extensions  PLAN_DATE changes between consecutive exports (blank PLAN_DATEs skipped)
 --   execution bucket      against the effective deadline:
 --     в срок              FACT_DATE on or before the effective deadline (or no deadline set), also
@@ -78,27 +79,31 @@ deadline_changes as (
         lag(resolutions.due_date) over (
             partition by resolutions.resolution_id order by resolutions.exported_at
         ) as previous_due_date,
+        lag(resolutions.export_date) over (
+            partition by resolutions.resolution_id order by resolutions.exported_at
+        ) as previous_export_date,
+        lag(resolutions.executed_date) over (
+            partition by resolutions.resolution_id order by resolutions.exported_at
+        ) as previous_executed_date,
         row_number() over (
             partition by resolutions.resolution_id order by resolutions.exported_at
-        ) as export_order,
-        latest_resolutions.executed_date
+        ) as export_order
     from resolutions
-    inner join latest_resolutions
-        on resolutions.resolution_id = latest_resolutions.resolution_id
     where resolutions.due_date is not null
 
 ),
 
 deadline_breaks as (
 
-    -- A change that does not count: seen first after the deadline then in force had passed, or
-    -- after execution. Until the first such change every change counted, so the deadline in force
-    -- just before it is the previous export's PLAN_DATE.
+    -- A change the exports prove late: the export before it, still showing the old deadline, was
+    -- taken after that deadline had passed, or already showed the execution. Until the first such
+    -- change every change counted, so the deadline in force just before it is the previous export's
+    -- PLAN_DATE.
     select
         *,
         previous_due_date is not null
         and due_date <> previous_due_date
-        and (export_date > previous_due_date or export_date > executed_date) as is_late_change
+        and (previous_export_date > previous_due_date or previous_executed_date is not null) as is_late_change
     from deadline_changes
 
 ),
