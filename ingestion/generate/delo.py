@@ -146,11 +146,12 @@ def _at(d: date, hour: int = 10) -> datetime:
 class _Model:
     """Replays the documents and поручения of the period from the seed."""
 
-    def __init__(self, catalog: Catalog, months: list[Month], total: int, seed: int, last_export: datetime):
+    def __init__(self, catalog: Catalog, months: list[Month], total: int, seed: int, exports: list[datetime]):
         self.total = total
         self.seed = seed
+        self.exports = exports
         self.start = months[0].start.date()
-        self.span = max(10, (last_export.date() - self.start).days - 5)
+        self.span = max(10, (exports[-1].date() - self.start).days - 5)
         sectors = [s for s in catalog.sectors if s.responsible_org_code]
         self.sectors = sectors
         self.orgs = {o.code: o for o in catalog.organisations}
@@ -181,6 +182,11 @@ class _Model:
             made += n
             yield Document(isn_doc, pattern.format(n=counters[key]), d, kind, annotat, resolutions)
             isn_doc += 1
+
+    def _export_after(self, moment: datetime) -> datetime | None:
+        """The first export taken at or after ``moment`` that is not the last one (a move made after
+        it must still be seen by a later export); None when there is none."""
+        return next((e for e in self.exports[:-1] if e >= moment), None)
 
     def _resolution(
         self,
@@ -214,12 +220,18 @@ class _Model:
         if fact is not None and rng.random() < 0.25:
             removed = fact + timedelta(days=rng.randrange(1, 15))
         # Deadlines moved after the fact: after a late execution (to cover it), or after an overdue
-        # deadline had passed. Neither may turn late into on time.
+        # deadline had passed. Neither may turn late into on time. The move is made just after an
+        # export that already shows the execution (or the passed deadline), so the exports prove it.
         if fact is not None and fact > plan and rng.random() < 0.4:
-            plans.append((_at(fact + timedelta(days=rng.randrange(1, 6)), 11), fact + timedelta(days=1)))
+            shown = self._export_after(_at(fact, 16))
+            if shown is not None:
+                plans.append((shown + timedelta(hours=1), fact + timedelta(days=1)))
         elif fact is None and removed is None and rng.random() < 0.5:
-            moved_at = _at(plan + timedelta(days=rng.randrange(3, 20)), 11)
-            plans.append((moved_at, moved_at.date() + timedelta(days=rng.choice((14, 30)))))
+            shown = self._export_after(_at(plan + timedelta(days=1), 0))
+            if shown is not None:
+                plans.append(
+                    (shown + timedelta(hours=1), shown.date() + timedelta(days=rng.choice((14, 30))))
+                )
         parent = siblings[-1] if siblings and rng.random() < 0.15 else None
         if parent is not None:
             # A sub-поручение: the parent's responsible executor passes it to one of its officials.
@@ -351,7 +363,7 @@ def generate_delo(
     folder = out_dir / "delo"
     folder.mkdir(parents=True, exist_ok=True)
     exports = export_times(months)
-    model = _Model(catalog, months, resolutions, seed, exports[-1])
+    model = _Model(catalog, months, resolutions, seed, exports)
     for export_no, at in enumerate(exports, start=1):
         stamp = at.strftime("%Y%m%dT%H%M")
         names = {t: f"delo_{stamp}_{t}.csv" for t in HEADERS}
