@@ -8,6 +8,14 @@ mark, removal from control); each export replays the same random stream and writ
 its timestamp, so nothing is held in memory and successive exports differ only by what happened in
 between: new documents, moved PLAN_DATEs (~15 %, some twice), FACT_DATEs (on time ~70 %, late ~15 %),
 overdue ones without a FACT_DATE, and ~5 % removed from control (CONTROL_STATE 0 with a RESUME).
+
+The hard cases the warehouse must get right are made on purpose: поручения executed and then removed
+from control (FACT_DATE kept, RESUME «в связи с исполнением», ~25 % of the executed), deadlines moved
+after the fact (after a late execution, to cover it, ~40 % of the late ones; after an overdue deadline
+had passed, ~50 % of the overdue ones), sub-поручения (ISN_PARENT_RESOLUTION) given by the parent's
+responsible executor to one of its officials, поручения never on control (CONTROL_STATE 0 without
+RESUME, «для сведения», ~5 %), and co-executors (MAIN_FLAG 0) with REPLY_DATEs of their own, some later
+than the deadline, some missing.
 """
 
 from __future__ import annotations
@@ -118,7 +126,7 @@ class Resolution:
     control: int
     controller: str
     removed: date | None
-    replies: list[tuple[int, str, int]]  # (ISN_REPLY, executor DUE, MAIN_FLAG)
+    replies: list[tuple[int, str, int, date | None]]  # (ISN_REPLY, executor DUE, MAIN_FLAG, REPLY_DATE)
 
 
 @dataclass
@@ -138,11 +146,12 @@ def _at(d: date, hour: int = 10) -> datetime:
 class _Model:
     """Replays the documents and поручения of the period from the seed."""
 
-    def __init__(self, catalog: Catalog, months: list[Month], total: int, seed: int, last_export: datetime):
+    def __init__(self, catalog: Catalog, months: list[Month], total: int, seed: int, exports: list[datetime]):
         self.total = total
         self.seed = seed
+        self.exports = exports
         self.start = months[0].start.date()
-        self.span = max(10, (last_export.date() - self.start).days - 5)
+        self.span = max(10, (exports[-1].date() - self.start).days - 5)
         sectors = [s for s in catalog.sectors if s.responsible_org_code]
         self.sectors = sectors
         self.orgs = {o.code: o for o in catalog.organisations}
@@ -174,6 +183,11 @@ class _Model:
             yield Document(isn_doc, pattern.format(n=counters[key]), d, kind, annotat, resolutions)
             isn_doc += 1
 
+    def _export_after(self, moment: datetime) -> datetime | None:
+        """The first export taken at or after ``moment`` that is not the last one (a move made after
+        it must still be seen by a later export); None when there is none."""
+        return next((e for e in self.exports[:-1] if e >= moment), None)
+
     def _resolution(
         self,
         rng: random.Random,
@@ -202,27 +216,55 @@ class _Model:
             fact = plan + timedelta(days=rng.randrange(1, 45))
         elif r < 0.90:
             removed = res_date + timedelta(days=rng.randrange(3, max(4, (plan - res_date).days)))
-        main = self.orgs[org_code]
-        executors: list[Organisation] = [main]
-        for _ in range(rng.choice((0, 0, 1, 2))):
-            other = rng.choice(self.omsu + self.oiv)
-            if other not in executors:
-                executors.append(other)
-        replies = [(first_reply + i, o.delo_due, 1 if i == 0 else 0) for i, o in enumerate(executors)]
-        parent = siblings[-1].isn if siblings and rng.random() < 0.15 else None
+        # Executed, then removed from control: FACT_DATE stays, the RESUME says why.
+        if fact is not None and rng.random() < 0.25:
+            removed = fact + timedelta(days=rng.randrange(1, 15))
+        # Deadlines moved after the fact: after a late execution (to cover it), or after an overdue
+        # deadline had passed. Neither may turn late into on time. The move is made just after an
+        # export that already shows the execution (or the passed deadline), so the exports prove it.
+        if fact is not None and fact > plan and rng.random() < 0.4:
+            shown = self._export_after(_at(fact, 16))
+            if shown is not None:
+                plans.append((shown + timedelta(hours=1), fact + timedelta(days=1)))
+        elif fact is None and removed is None and rng.random() < 0.5:
+            shown = self._export_after(_at(plan + timedelta(days=1), 0))
+            if shown is not None:
+                plans.append(
+                    (shown + timedelta(hours=1), shown.date() + timedelta(days=rng.choice((14, 30))))
+                )
+        parent = siblings[-1] if siblings and rng.random() < 0.15 else None
+        if parent is not None:
+            # A sub-поручение: the parent's responsible executor passes it to one of its officials.
+            replies: list[tuple[int, str, int, date | None]] = [
+                (first_reply, f"{parent.replies[0][1]}01.", 1, fact)
+            ]
+        else:
+            main = self.orgs[org_code]
+            executors: list[Organisation] = [main]
+            for _ in range(rng.choice((0, 0, 1, 2))):
+                other = rng.choice(self.omsu + self.oiv)
+                if other not in executors:
+                    executors.append(other)
+            replies = [(first_reply, main.delo_due, 1, fact)]
+            for i, o in enumerate(executors[1:], start=1):
+                # A co-executor reports on its own date: around the execution, some after the
+                # deadline, ~20 % never.
+                own = plan + timedelta(days=rng.randrange(-10, 15)) if rng.random() < 0.8 else None
+                replies.append((first_reply + i, o.delo_due, 0, own))
         interim = res_date + (plan - res_date) / 2 if rng.random() < 0.3 else None
         text = f"{rng.choice(ACTIONS)} по вопросу «{annotat}»"
+        never_controlled = removed is None and rng.random() < 0.05
         return Resolution(
             isn,
             doc,
-            parent,
+            parent.isn if parent is not None else None,
             rng.choice(AUTHORS),
             text,
             res_date,
             plans,
             interim,
             fact,
-            2 if rng.random() < 0.2 else 1,
+            0 if never_controlled else 2 if rng.random() < 0.2 else 1,
             rng.choice(CONTROLLERS),
             removed,
             replies,
@@ -291,7 +333,12 @@ def _state(res: Resolution, at: datetime) -> tuple[date, date | None, int, str, 
     fact = res.fact if res.fact and _at(res.fact, 16) <= at else None
     control, resume, summary = res.control, "", ""
     if res.removed and _at(res.removed, 15) <= at:
-        control, resume = 0, "Снято с контроля: вопрос утратил актуальность"
+        control = 0
+        resume = (
+            "Снято с контроля в связи с исполнением"
+            if res.fact and res.fact <= res.removed
+            else "Снято с контроля: вопрос утратил актуальность"
+        )
         changed = max(changed, _at(res.removed, 15))
     if fact:
         summary = "Исполнено, информация направлена"
@@ -316,7 +363,7 @@ def generate_delo(
     folder = out_dir / "delo"
     folder.mkdir(parents=True, exist_ok=True)
     exports = export_times(months)
-    model = _Model(catalog, months, resolutions, seed, exports[-1])
+    model = _Model(catalog, months, resolutions, seed, exports)
     for export_no, at in enumerate(exports, start=1):
         stamp = at.strftime("%Y%m%dT%H%M")
         names = {t: f"delo_{stamp}_{t}.csv" for t in HEADERS}
@@ -353,18 +400,22 @@ def generate_delo(
                             resume,
                         ]
                     )
-                    for isn, due, main in res.replies:
-                        done = fact is not None
+                    for isn, due, main, reply_date in res.replies:
+                        # Each executor's own report, once it is made (the responsible one's with
+                        # the execution mark).
+                        reported = reply_date if reply_date and _at(reply_date, 16) <= at else None
+                        if main and fact is None:
+                            reported = None
                         tables["reply"].write(
                             [
                                 isn,
                                 res.isn,
                                 due,
                                 main,
-                                f"Информация об исполнении направлена письмом от {ru_date(fact)}"
-                                if done and fact
+                                f"Информация об исполнении направлена письмом от {ru_date(reported)}"
+                                if reported
                                 else "",
-                                ru_date(fact) if done and fact else "",
+                                ru_date(reported) if reported else "",
                                 changed.strftime("%d.%m.%Y %H:%M:%S"),
                             ]
                         )

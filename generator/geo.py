@@ -1,7 +1,11 @@
 """Places in the Republic of Khakassia: settlements, streets and coordinates of each municipality.
 
 In: a municipality (from the catalog) and a random stream. Out: an :class:`Address` with a plausible
-street address and coordinates near the settlement (latitude 51.5–55.5, longitude 88.5–92.0).
+street address and coordinates near the settlement (latitude 51.5–55.5, longitude 88.5–92.0), and the
+platforms' own spellings of a municipality (:func:`platform_name`: «Абакан г.о.», «г. Абакан», «Абакан
+г.», «городской округ город Абакан», «Аскизский р-н» …) and of an address (:func:`spelled_text`), so
+that the warehouse must normalise them against the OKTMO reference. :data:`UNPLACED` is the bucket a
+real export uses for a place outside every municipality.
 """
 
 from __future__ import annotations
@@ -122,3 +126,35 @@ def address(rng: random.Random, muni: Municipality) -> Address:
         round(lat + rng.uniform(-0.025, 0.025), 6),
         round(lon + rng.uniform(-0.04, 0.04), 6),
     )
+
+
+# What an Инцидент Менеджмент export writes in «Муниципалитет» for a place it could not put in a
+# municipality (a real export has «Омская область, другое»): the warehouse cannot place it either.
+UNPLACED = "Республика Хакасия, другое"
+
+
+def platform_name(rng: random.Random, muni: Municipality) -> str:
+    """One of the spellings platforms use for the municipality, the OKTMO name included."""
+    if muni.is_city:
+        forms = [
+            muni.name,
+            muni.short_name,
+            f"{muni.short_name} г.о.",
+            f"г. {muni.short_name}",
+            f"{muni.short_name} г.",
+            f"городской округ {muni.name}",
+        ]
+    else:
+        forms = [muni.name, muni.short_name, f"{muni.short_name} р-н", f"{muni.short_name} район"]
+    return forms[rng.randrange(len(forms))]
+
+
+def spelled_text(rng: random.Random, addr: Address) -> str:
+    """The address with its municipality in a platform spelling first («Аскизский р-н, с. Аскиз, …»)."""
+    settlement = "" if addr.settlement == f"г. {addr.municipality.short_name}" else f"{addr.settlement}, "
+    return f"{platform_name(rng, addr.municipality)}, {settlement}{addr.street}, д. {addr.house}"
+
+
+def street_only(addr: Address) -> str:
+    """The address without any settlement or municipality (only the coordinates can place it)."""
+    return f"{addr.street}, д. {addr.house}"

@@ -30,7 +30,7 @@ from generator.common import (
     excel_days,
     rng_for,
 )
-from generator.geo import address
+from generator.geo import UNPLACED, address, platform_name
 from generator.manifest import Manifest
 from generator.orgs import OrgChooser
 from generator.people import person, translit
@@ -90,6 +90,9 @@ HEADER = [
 ]
 MAX_ROWS = 1_000_000
 REGION = "Республика Хакасия"
+# «Муниципалитет» in the platform's own spellings («Абакан г.о.», «Аскизский р-н» …, geo.platform_name);
+# this share of incidents the platform itself could not place (geo.UNPLACED).
+IM_UNPLACED_SHARE = 0.02
 CABINET = "Республика Хакасия"
 DURATION_FORMAT = "[h]:mm:ss"
 SECTOR_GROUPS = {
@@ -215,7 +218,7 @@ class _Row:
             "Группа тем": group,
             "Тема": topic.topic,
             "Регион": REGION,
-            "Муниципалитет": muni.short_name if rng.random() < 0.5 else muni.name,
+            "Муниципалитет": UNPLACED if rng.random() < IM_UNPLACED_SHARE else platform_name(rng, muni),
             "Населенный пункт": place.settlement,
             "Улица": place.street,
             "Дом": place.house,

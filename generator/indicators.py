@@ -6,6 +6,12 @@ In: the catalog, the months and the seed. Out: for each of eight ministries and 
 touches, a submission ``_01`` (plans for every period, facts for periods already over, a forecast for
 the year) and for ~15 % of them a resubmission ``_02`` with a later ``Дата представления`` and some
 plan/fact values changed. Numbers are numeric cells or, sometimes, text with a decimal comma.
+
+Monthly and quarterly values of volume indicators are cumulative from 1 January (plan and fact «нарастающим
+итогом»), as regional monitoring forms report them. The hard cases are made on purpose: mixed period
+types (about half of the monthly and quarterly indicators also get a year row, without a ministry
+forecast), and facts of 0 (a decreasing indicator that reached zero, ~10 % of its periods; an increasing
+volume still at 0 in its first period, ~10 %).
 """
 
 from __future__ import annotations
@@ -747,17 +753,31 @@ def _num(rng: random.Random, value: float, digits: int) -> object:
     return int(value) if digits == 0 else value
 
 
+# Shares of the hard cases (see the module docstring).
+MIXED_YEAR_ROW, ZERO_FACT_DECREASING, ZERO_FACT_FIRST_PERIOD = 0.5, 0.10, 0.10
+
+
 def _rows(rng: random.Random, ind: Indicator, year: int, submitted: datetime) -> list[list[object]]:
     rows = []
-    for label, end, share in _periods(ind, year):
-        plan = ind.plan * (share if ind.additive else 1.0) * (1 + rng.uniform(-0.01, 0.01))
+    periods = [(ind.period, label, end, share) for label, end, share in _periods(ind, year)]
+    if ind.period != "Год" and rng.random() < MIXED_YEAR_ROW:
+        periods.append(("Год", str(year), datetime(year + 1, 1, 1), 1.0))
+    cumulative = 0.0
+    for number, (period_type, label, end, share) in enumerate(periods):
+        cumulative = 1.0 if period_type == "Год" else cumulative + share
+        plan = ind.plan * (cumulative if ind.additive else 1.0) * (1 + rng.uniform(-0.01, 0.01))
         if not ind.additive and not ind.increasing:
             plan *= 1.0 - 0.02 * (year - 2025)
         skew = rng.gauss(-0.01, 0.06)
         fact = plan * (1 + (skew if ind.increasing else -skew)) if end <= submitted else None
         if fact is not None and ind.okei == PCT:
             fact = min(fact, 100.0)
-        forecast = plan * (1 + rng.gauss(0, 0.03)) if ind.period == "Год" or label.startswith("IV") else None
+        if fact is not None and not ind.increasing and rng.random() < ZERO_FACT_DECREASING:
+            fact = 0.0
+        elif fact is not None and ind.increasing and ind.additive and number == 0:
+            fact = 0.0 if rng.random() < ZERO_FACT_FIRST_PERIOD else fact
+        native_year = period_type == "Год" and ind.period == "Год"
+        forecast = plan * (1 + rng.gauss(0, 0.03)) if native_year or label.startswith("IV") else None
         rows.append(
             [
                 ind.code,
@@ -768,7 +788,7 @@ def _rows(rng: random.Random, ind: Indicator, year: int, submitted: datetime) ->
                 ind.okei[0],
                 ind.okei[1],
                 "Возрастающий" if ind.increasing else "Убывающий",
-                ind.period,
+                period_type,
                 label,
                 _num(rng, plan, ind.digits),
                 None if fact is None else _num(rng, fact, ind.digits),

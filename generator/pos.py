@@ -98,6 +98,8 @@ class _JsonlOut:
 
 
 def _coord(x: object) -> str:
+    if x is None:  # an appeal without a location
+        return ""
     return f"{float(x):.6f}".replace(".", ",")  # type: ignore[arg-type]
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from generator import texts
 from generator.catalog import Municipality, PosSubject
 from generator.common import iso
-from generator.geo import Address, address
+from generator.geo import SETTLEMENTS, Address, address, spelled_text, street_only
 from generator.orgs import OrgChooser
 from generator.people import Person, person
 
@@ -36,6 +36,14 @@ STATUS_TEXT = {
 RATING_WEIGHTS = (0.12, 0.08, 0.15, 0.25, 0.40)  # 1..5: 65 % are 4 or 5
 REPEAT_SHARE = 0.08
 REPEAT_WINDOW = timedelta(days=30)
+# Where regional bodies (ministries, utilities without a municipality of their own) sit: the capital.
+# OrganizationInfo.Oktmo is the answering body's place, not the appeal's (the domain guide: a ministry sits in
+# the capital), so an appeal from Бея answered by a ministry carries Абакан's OKTMO.
+CAPITAL_OKTMO = "95701000"
+# Shares of the ПОС Location forms: a platform spelling of the municipality («Аскизский р-н, …», «Абакан
+# г., …»), an address without any settlement (only the coordinates place it) and no location at all
+# (the answering body is the only clue). The rest is the plain address.
+LOCATION_SPELLED, LOCATION_STREET_ONLY, LOCATION_NONE = 0.25, 0.04, 0.02
 MODERATORS = [
     "Модератор ЦУР Иванова А. С.",
     "Модератор ЦУР Петров Д. В.",
@@ -196,14 +204,14 @@ def simulate(
         "SubjectName": subject.subject_name,
         "SubsubjectId": subject.subsubject_id,
         "SubsubjectName": subject.subsubject_name,
-        "Location": {"Address": place.text, "Latitude": place.latitude, "Longitude": place.longitude},
+        "Location": _location(rng, place),
         "OrganizationInfo": {
             "Name": org.name,
             "Address": org.address,
             "Inn": org.inn,
             "Kpp": org.kpp,
             "Ogrn": org.ogrn,
-            "Oktmo": place.municipality.oktmo,
+            "Oktmo": org.oktmo or CAPITAL_OKTMO,
         },
         "CreatedAt": iso(created),
         "Status": history[-1]["Status"],
@@ -243,3 +251,17 @@ def changed_between(full: dict[str, object], since: str, cutoff: str) -> bool:
 def pending_after(full: dict[str, object], cutoff: str) -> bool:
     """Whether the appeal still changes at or after ``cutoff``."""
     return str(full["_last"]) >= cutoff
+
+
+def _location(rng: random.Random, place: Address) -> dict[str, object]:
+    """The ПОС ``Location`` of an appeal at ``place``, in one of the forms real appeals take."""
+    r = rng.random()
+    coords: dict[str, object] = {"Latitude": place.latitude, "Longitude": place.longitude}
+    if r < LOCATION_NONE:
+        return {"Address": None, "Latitude": None, "Longitude": None}
+    at_centre = place.settlement == SETTLEMENTS[place.municipality.oktmo][0][0]
+    if r < LOCATION_NONE + LOCATION_STREET_ONLY and at_centre:
+        return {"Address": street_only(place), **coords}
+    if r < LOCATION_NONE + LOCATION_STREET_ONLY + LOCATION_SPELLED:
+        return {"Address": spelled_text(rng, place), **coords}
+    return {"Address": place.text, **coords}

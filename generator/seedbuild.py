@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from core.paths import DBT_DIR
+from generator.geo import SETTLEMENTS
 
 SEEDS_DIR = DBT_DIR / "seeds"
 
@@ -340,11 +341,21 @@ def build(reference: Path) -> None:
     SEEDS_DIR.mkdir(parents=True, exist_ok=True)
     with (reference / "khakassia_municipalities.csv").open(encoding="utf-8") as fh:
         munis = list(csv.DictReader(fh))
-    header = [*munis[0].keys(), "weight"]
+    # centre_latitude / centre_longitude: the administrative centre (first settlement of geo.SETTLEMENTS),
+    # used by dbt to place an appeal by its coordinates when its address names no municipality.
+    header = [*munis[0].keys(), "weight", "centre_latitude", "centre_longitude"]
     _write(
         "ref_municipalities.csv",
         header,
-        [[*m.values(), f"{MUNICIPALITY_WEIGHTS[m['oktmo']]:.3f}"] for m in munis],
+        [
+            [
+                *m.values(),
+                f"{MUNICIPALITY_WEIGHTS[m['oktmo']]:.3f}",
+                f"{SETTLEMENTS[m['oktmo']][0][1]:.4f}",
+                f"{SETTLEMENTS[m['oktmo']][0][2]:.4f}",
+            ]
+            for m in munis
+        ],
     )
 
     cal: list[list[object]] = []

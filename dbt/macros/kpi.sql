@@ -28,14 +28,18 @@
 
 {#-
     Achievement degree of a value against a plan, as int_indicators__submissions computes it:
-    increase value / plan, decrease plan / value, capped at var achievement_cap, 6 decimals; null when
-    either is missing, zero or negative or the direction is unknown (least() would skip a null ratio).
+    increase value / plan (plan above 0; a value of 0 is 0), decrease plan / value (a value of 0 is
+    fully achieved), capped at var achievement_cap, 6 decimals; null when either is missing or
+    negative, for an increasing indicator with a plan of 0, or when the direction is unknown (least()
+    would skip a null ratio).
 -#}
 {% macro achievement_degree(plan_value, value, direction) -%}
     case
-        when {{ plan_value }} > 0 and {{ value }} > 0 and {{ direction }} = 'increase'
+        when {{ plan_value }} > 0 and {{ value }} >= 0 and {{ direction }} = 'increase'
             then round(cast(least({{ value }} / {{ plan_value }}, {{ var('achievement_cap') }}) as numeric), 6)
-        when {{ plan_value }} > 0 and {{ value }} > 0 and {{ direction }} = 'decrease'
+        when {{ plan_value }} >= 0 and {{ value }} = 0 and {{ direction }} = 'decrease'
+            then round(cast({{ var('achievement_cap') }} as numeric), 6)
+        when {{ plan_value }} >= 0 and {{ value }} > 0 and {{ direction }} = 'decrease'
             then round(cast(least({{ plan_value }} / {{ value }}, {{ var('achievement_cap') }}) as numeric), 6)
     end
 {%- endmacro %}

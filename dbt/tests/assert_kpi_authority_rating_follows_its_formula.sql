@@ -1,7 +1,7 @@
 -- The authority rating's composite score is the documented weighted mean of its non-null component
 -- scores (weights: vars authority_weight_*), recomputed here from the stored component scores; and
--- rank 1 of each kind and month holds the best score. Returns the rows that break either rule
--- (allowing 0.01 for the rounding of the stored scores).
+-- rank 1 of each kind and month holds the best score among the ranked bodies (is_ranked). Returns
+-- the rows that break either rule (allowing 0.01 for the rounding of the stored scores).
 
 {%- set weights = {
     'score_on_time': var('authority_weight_on_time'),
@@ -33,7 +33,9 @@ recomputed as (
             {%- endfor %},
             0
         ) as expected_score,
-        max(composite_score) over (partition by month_start, organisation_kind) as best_score
+        max(case when is_ranked then composite_score end) over (
+            partition by month_start, organisation_kind
+        ) as best_score
     from rating
 
 )

@@ -52,7 +52,9 @@ KPI_COLUMNS: dict[str, list[str]] = {
         month_start organisation_key organisation_name organisation_kind sector_code sector_name
         municipality_key municipality_name appeals_count share_answered_on_time share_rated_4_5
         decisions_due_count share_decisions_on_time open_overdue_count score_on_time score_rating
-        score_decisions score_overdue composite_score rank_in_kind
+        score_decisions score_overdue composite_score rank_in_kind answered_count answered_on_time_count
+        rated_count rated_4_5_count decisions_on_time_count assessed_volume is_ranked
+        rank_in_kind_from_bottom is_latest_month latest_rank_in_kind latest_rank_in_kind_from_bottom
     """),
     "kpi_decision_discipline": _columns("""
         month_start organisation_key organisation_name organisation_kind sector_code sector_name
@@ -60,14 +62,20 @@ KPI_COLUMNS: dict[str, list[str]] = {
         removed_count extended_count share_executed_on_time share_overdue days_late_mean
     """),
     "kpi_programme_achievement": _columns("""
-        year ministry programme_key programme_name sector_code sector_name indicators_count
-        band_high_count band_medium_count band_low_count achievement_degree_mean forecast_degree_mean
-        indicators_at_risk_count
+        year ministry programme_key programme_name sector_code sector_name forecast_method
+        indicators_count band_high_count band_medium_count band_low_count degree_indicators_count
+        achievement_degree_sum achievement_degree_mean forecast_indicators_count forecast_degree_sum
+        forecast_degree_mean forecast_ministry_count forecast_projected_count indicators_at_risk_count
     """),
     "kpi_indicator_progress": _columns("""
         indicator_code indicator_name programme_key programme_name ministry sector_code sector_name
         okei_name direction period_type period_start period_end year plan_value fact_value
         forecast_value achievement_degree achievement_band forecast_degree submitted_at
+    """),
+    "kpi_municipality_appeals": _columns("""
+        month_start appeal_source municipality_key municipality_name population population_date
+        appeals_count placed_by_location_count placed_by_organisation_count undetermined_count
+        appeals_per_10k_residents
     """),
     "kpi_conflict_signals": _columns("""
         week_start sector_code sector_name municipality_key municipality_name appeals_count
@@ -163,6 +171,8 @@ def test_every_kpi_formula_has_a_unit_test(manifest: dict[str, Any]) -> None:
         "int_appeals__repeats",
         "int_indicators__submissions",
         "fct_decisions",
+        "fct_decision_coexecutors",
+        "int_appeals__places",
     } <= tested
 
 
@@ -197,6 +207,9 @@ def test_kpi_thresholds_are_vars_not_literals() -> None:
         "conflict_baseline_weeks",
         "conflict_min_appeals",
         "conflict_stddev_floor",
+        "authority_min_volume",
+        "place_max_distance_km",
+        "rate_per_residents",
     ):
         assert f"\n  {var}:" in project, var
     for sql in sorted((DBT_DIR / "models" / "marts" / "kpi").glob("*.sql")):

@@ -32,7 +32,7 @@ from expectations.certification import (
 from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
-from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW
+from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW, UNPLACED_SHARE_CHECK
 from ingestion.load import load_landing
 from tests import factories as f
 from tests.conftest import SampleBuild
@@ -102,15 +102,28 @@ CASES: list[tuple[str, str, set[str]]] = [
         {"first_response_at >= created_at", "response_minutes_calendar in 0.."},
     ),
     (
+        "marts.fct_appeals",
+        "update marts.fct_appeals set municipality_method = 'undetermined', municipality_key = 'unknown'"
+        " where appeal_source = 'pos' and source_appeal_id % 5 = 0",
+        {UNPLACED_SHARE_CHECK},
+    ),
+    (
         "marts.fct_decisions",
         "insert into marts.fct_decisions select * from marts.fct_decisions limit 1",
-        {"(resolution_id, reply_id) unique", RECONCILES_WITH_RAW},
+        {"resolution_id unique", RECONCILES_WITH_RAW},
     ),
     (
         "marts.fct_decisions",
         "update marts.fct_decisions set organisation_key = 'ghost'"
-        " where reply_id = (select min(reply_id) from marts.fct_decisions)",
+        " where resolution_id = (select min(resolution_id) from marts.fct_decisions)",
         {"no orphan organisation_key"},
+    ),
+    (
+        "marts.fct_decisions",
+        "update marts.fct_decisions set execution_bucket_code = 'removed', days_late = null"
+        " where resolution_id = (select min(resolution_id) from marts.fct_decisions"
+        " where executed_date is not null)",
+        {"an executed поручение is in time or late, even when removed from control"},
     ),
     (
         "marts.fct_indicator_values",

@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -202,3 +202,46 @@ def test_delo_exports_move_deadlines(tmp_path: Path) -> None:
                 moved += row["PLAN_DATE"] != new[isn]["PLAN_DATE"]
                 executed += not row["FACT_DATE"] and bool(new[isn]["FACT_DATE"])
     assert moved >= 1 and executed >= 1
+
+
+def test_delo_exports_hold_the_cases_discipline_must_get_right(tmp_path: Path) -> None:
+    generate(tmp_path, appeals=2000, months=12, seed=5, bad_rate=0.0)
+    exports = sorted((tmp_path / "delo").glob("delo_*_resolution.csv"))
+    latest = _delo(exports[-1])
+    removed_after_execution = [
+        r for r in latest.values() if r["CONTROL_STATE"] == "0" and r["RESUME"] and r["FACT_DATE"]
+    ]
+    never_controlled = [r for r in latest.values() if r["CONTROL_STATE"] == "0" and not r["RESUME"]]
+    children = [r for r in latest.values() if r["ISN_PARENT_RESOLUTION"]]
+    moved_after_due = 0
+    for before, after in itertools.pairwise(exports):
+        old, new = _delo(before), _delo(after)
+        stamp = datetime.strptime(after.name.split("_")[1], "%Y%m%dT%H%M").date()
+        for isn, row in old.items():
+            if isn in new and row["PLAN_DATE"] and new[isn]["PLAN_DATE"] != row["PLAN_DATE"]:
+                moved_after_due += datetime.strptime(row["PLAN_DATE"], "%d.%m.%Y").date() < stamp
+    replies = sorted((tmp_path / "delo").glob("delo_*_reply.csv"))[-1]
+    with replies.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    main_dates = {r["ISN_RESOLUTION"]: r["REPLY_DATE"] for r in rows if r["MAIN_FLAG"] == "1"}
+    own_dates = [
+        r for r in rows if r["MAIN_FLAG"] == "0" and r["REPLY_DATE"] != main_dates.get(r["ISN_RESOLUTION"])
+    ]
+    assert removed_after_execution and never_controlled and children and own_dates
+    assert moved_after_due >= 1
+
+
+def test_indicator_sheets_hold_zero_facts_and_mixed_periods(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    types: dict[object, set[object]] = {}
+    zero_facts = 0
+    for path in sorted((out / "indicators").glob("*_01.xlsx")):
+        wb = load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=7, values_only=True):
+                if len(row) > 11 and row[0]:
+                    types.setdefault((row[0], str(row[9])[-4:]), set()).add(row[8])
+                    zero_facts += row[11] in (0, 0.0, "0", "0,0")
+        wb.close()
+    assert any({"Год", "Квартал"} <= t or {"Год", "Месяц"} <= t for t in types.values())
+    assert zero_facts >= 1

@@ -34,6 +34,13 @@ repeats as (
 
 ),
 
+places as (
+
+    -- Where the appeal happened: its location first, the answering body only without one.
+    select * from {{ ref('int_appeals__places') }}
+
+),
+
 as_of as (
 
     select
@@ -59,6 +66,8 @@ joined as (
         repeats.is_repeat,
         repeats.is_repeat_by_person,
         repeats.is_repeat_by_address,
+        places.municipality_key as place_municipality_key,
+        places.municipality_method,
         as_of.as_of_at
     from appeals
     inner join response_times
@@ -71,6 +80,10 @@ joined as (
             and appeals.source_appeal_id = repeats.source_appeal_id
     inner join as_of
         on appeals.appeal_source = as_of.appeal_source
+    left join places
+        on
+            appeals.appeal_source = places.appeal_source
+            and appeals.source_appeal_id = places.source_appeal_id
 
 ),
 
@@ -110,12 +123,13 @@ final as (
         channel_key,
         topic_key,
         sector_code,
-        municipality_key,
+        coalesce(place_municipality_key, 'unknown') as municipality_key,
         organisation_key,
         cast({{ to_source_local('created_at') }} as date) as created_date,
         batch_id,
 
         -- dimensions
+        coalesce(municipality_method, 'undetermined') as municipality_method,
         appeal_kind_code,
         status_code,
         moderation_outcome,

@@ -9,10 +9,15 @@ with
 appeals as (
 
     select
-        sector_code,
-        municipality_key,
-        cast({{ to_source_local('created_at') }} as date) as created_date
-    from {{ ref('int_appeals__unioned') }}
+        unioned.sector_code,
+        coalesce(places.municipality_key, 'unknown') as municipality_key,
+        cast({{ to_source_local('unioned.created_at') }} as date) as created_date
+    from {{ ref('int_appeals__unioned') }} as unioned
+    -- the place of the appeal (its location; the answering body only without one)
+    left join {{ ref('int_appeals__places') }} as places
+        on
+            unioned.appeal_source = places.appeal_source
+            and unioned.source_appeal_id = places.source_appeal_id
 
 ),
 

@@ -2,10 +2,12 @@
 -- submitting organisation and its sector resolved and the achievement degree computed.
 --
 -- Achievement degree (regional state-programme evaluation methods, vars in dbt_project.yml):
---   increase (more is better)  fact / plan
---   decrease (less is better)  plan / fact
+--   increase (more is better)  fact / plan (plan above 0); a fact of 0 is degree 0
+--   decrease (less is better)  plan / fact (fact above 0); a fact of 0 is fully achieved (the cap): the
+--                              bad thing did not happen at all; a plan of 0 with a fact above 0 is 0
 --   capped at var achievement_cap (1.0): overfulfilment does not count above 100 %
---   null when plan or fact is missing or zero, when either is negative, or the direction is unknown
+--   null only when plan or fact is missing, when either is negative, for an increasing indicator with
+--   a plan of 0 (no target to reach), or when the direction is unknown
 -- Band: high when the degree >= var achievement_band_high (1.0), medium when >=
 -- achievement_band_medium (0.90), low below; null when the degree is null.
 -- Sector: the submitting ministry matched by name to ref_organisations, its sector; 'undefined' when
@@ -48,8 +50,9 @@ ratios as (
         *,
         case
             when plan_value is null or fact_value is null then null
-            when plan_value <= 0 or fact_value <= 0 then null
-            when direction = 'increase' then fact_value / plan_value
+            when plan_value < 0 or fact_value < 0 then null
+            when direction = 'increase' and plan_value > 0 then fact_value / plan_value
+            when direction = 'decrease' and fact_value = 0 then {{ var('achievement_cap') }}
             when direction = 'decrease' then plan_value / fact_value
         end as achievement_ratio
     from resolved

@@ -133,6 +133,7 @@ final as (
         batch_id,
 
         -- dimensions
+        municipality_method,
         appeal_kind_code,
         status_code,
         moderation_outcome,

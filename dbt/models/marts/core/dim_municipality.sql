@@ -1,6 +1,7 @@
 -- Municipality dimension: the 13 municipalities of the Republic of Khakassia (5 городских округов,
 -- 8 муниципальных районов) keyed by OKTMO, plus the explicit unknown member 'unknown' for appeals and
--- organisations whose municipality is not known.
+-- organisations whose municipality is not known. population / population_date: Rosstat's resident
+-- population estimate (seed ref_municipality_population; null where not verified).
 
 with
 
@@ -10,22 +11,32 @@ municipalities as (
 
 ),
 
+populations as (
+
+    select * from {{ ref('ref_municipality_population') }}
+
+),
+
 known as (
 
     select
-        cast(oktmo as varchar) as municipality_key,
-        cast(oktmo as varchar) as oktmo,
-        cast(okato as varchar) as okato,
-        name as municipality_name,
-        short_name as municipality_short_name,
-        type as municipality_type,
-        case type
+        cast(municipalities.oktmo as varchar) as municipality_key,
+        cast(municipalities.oktmo as varchar) as oktmo,
+        cast(municipalities.okato as varchar) as okato,
+        municipalities.name as municipality_name,
+        municipalities.short_name as municipality_short_name,
+        municipalities.type as municipality_type,
+        case municipalities.type
             when 'городской округ' then 'urban_district'
             when 'муниципальный район' then 'municipal_district'
         end as municipality_type_code,
-        admin_centre,
+        municipalities.admin_centre,
+        cast(populations.population as bigint) as population,
+        cast(populations.population_date as date) as population_date,
         false as is_unknown
     from municipalities
+    left join populations
+        on cast(municipalities.oktmo as varchar) = cast(populations.oktmo as varchar)
 
 ),
 
@@ -40,6 +51,8 @@ unknown_member as (
         cast(null as varchar) as municipality_type,
         cast(null as varchar) as municipality_type_code,
         cast(null as varchar) as admin_centre,
+        cast(null as bigint) as population,
+        cast(null as date) as population_date,
         true as is_unknown
 
 ),

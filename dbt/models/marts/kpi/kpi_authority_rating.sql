@@ -12,7 +12,20 @@
 -- composite_score = Σ wᵢ·scoreᵢ / Σ wᵢ over the components that are not null, weights vars
 -- authority_weight_on_time (0.35), authority_weight_rating (0.25), authority_weight_decisions (0.25),
 -- authority_weight_overdue (0.15). A body-month where no component has data is left out.
--- rank_in_kind: rank (1 = best, ties share a rank) among the bodies of the same kind in the month.
+-- Ranking (documented in dbt/README.md, "Authority rating"):
+--   assessed_volume  appeals_count + decisions_due_count: what the body was judged on in the month
+--   is_ranked        assessed_volume >= var authority_min_volume: below it one case moves the score too
+--                    far for a fair place; the body keeps its scores but gets no rank
+--   rank_in_kind     rank (1 = best, ties share a rank) among the ranked bodies of the same kind in
+--                    the month; rank_in_kind_from_bottom the same from the weakest (1 = weakest)
+--   is_latest_month  the latest month in which any body is ranked (a later month holding only
+--                    поручения due in the future has nothing to rank); latest_rank_in_kind and
+--                    latest_rank_in_kind_from_bottom
+--                    repeat the body's ranks in that month on all its rows: the rank shown is the
+--                    latest period's, never the best rank over a period
+-- Every share sits next to its numerator and denominator (answered_on_time_count / answered_count,
+-- rated_4_5_count / rated_count, decisions_on_time_count / decisions_due_count, open_overdue_count /
+-- appeals_count), so a slice over several months computes the weighted share sum / sum.
 
 {%- set weights = {
     'score_on_time': var('authority_weight_on_time'),
@@ -93,6 +106,11 @@ measured as (
         bodies.month_start,
         bodies.organisation_key,
         coalesce(appeals.appeals_count, 0) as appeals_count,
+        coalesce(appeals.answered_count, 0) as answered_count,
+        coalesce(appeals.answered_on_time_count, 0) as answered_on_time_count,
+        coalesce(appeals.rated_count, 0) as rated_count,
+        coalesce(appeals.rated_4_5_count, 0) as rated_4_5_count,
+        coalesce(decisions.executed_on_time_count, 0) as decisions_on_time_count,
         {{ share('appeals.answered_on_time_count', 'appeals.answered_count') }} as share_answered_on_time,
         {{ share('appeals.rated_4_5_count', 'appeals.rated_count') }} as share_rated_4_5,
         coalesce(decisions.decisions_due_count, 0) as decisions_due_count,
@@ -141,8 +159,53 @@ composite as (
                 case when {{ score }} is not null then {{ weight }} else 0 end{{ ' +' if not loop.last }}
             {%- endfor %},
             0
-        ) as composite_score
+        ) as composite_score,
+        appeals_count + decisions_due_count as assessed_volume,
+        appeals_count + decisions_due_count >= {{ var('authority_min_volume') }} as is_ranked
     from scored
+
+),
+
+ranked as (
+
+    select
+        composite.*,
+        organisations.organisation_kind,
+        case
+            when composite.is_ranked and composite.composite_score is not null
+                then rank() over (
+                    partition by composite.month_start, organisations.organisation_kind, composite.is_ranked
+                    order by composite.composite_score desc
+                )
+        end as rank_in_kind,
+        case
+            when composite.is_ranked and composite.composite_score is not null
+                then rank() over (
+                    partition by composite.month_start, organisations.organisation_kind, composite.is_ranked
+                    order by composite.composite_score asc
+                )
+        end as rank_in_kind_from_bottom,
+        coalesce(
+            composite.month_start = max(
+                case when composite.is_ranked and composite.composite_score is not null then composite.month_start end
+            ) over (),
+            false
+        ) as is_latest_month
+    from composite
+    left join organisations
+        on composite.organisation_key = organisations.organisation_key
+    where composite.composite_score is not null
+
+),
+
+latest_ranks as (
+
+    select
+        organisation_key,
+        rank_in_kind as latest_rank_in_kind,
+        rank_in_kind_from_bottom as latest_rank_in_kind_from_bottom
+    from ranked
+    where is_latest_month
 
 ),
 
@@ -150,44 +213,50 @@ final as (
 
     select
         -- keys
-        composite.month_start,
-        cast(composite.organisation_key as text) as organisation_key,
+        ranked.month_start,
+        cast(ranked.organisation_key as text) as organisation_key,
         cast(organisations.organisation_name as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
+        cast(ranked.organisation_kind as text) as organisation_kind,
         cast(organisations.sector_code as text) as sector_code,
         cast(sectors.sector_name as text) as sector_name,
         cast(organisations.municipality_key as text) as municipality_key,
         cast(municipalities.municipality_name as text) as municipality_name,
 
         -- measures
-        cast(composite.appeals_count as integer) as appeals_count,
-        composite.share_answered_on_time,
-        composite.share_rated_4_5,
-        cast(composite.decisions_due_count as integer) as decisions_due_count,
-        composite.share_decisions_on_time,
-        cast(composite.open_overdue_count as integer) as open_overdue_count,
-        round(cast(composite.score_on_time as numeric), 2) as score_on_time,
-        round(cast(composite.score_rating as numeric), 2) as score_rating,
-        round(cast(composite.score_decisions as numeric), 2) as score_decisions,
-        round(cast(composite.score_overdue as numeric), 2) as score_overdue,
-        round(cast(composite.composite_score as numeric), 2) as composite_score,
-        cast(case
-            when composite.composite_score is not null
-                then rank() over (
-                    partition by composite.month_start, organisations.organisation_kind
-                    order by composite.composite_score desc nulls last
-                )
-        end as integer) as rank_in_kind
+        cast(ranked.appeals_count as integer) as appeals_count,
+        ranked.share_answered_on_time,
+        ranked.share_rated_4_5,
+        cast(ranked.decisions_due_count as integer) as decisions_due_count,
+        ranked.share_decisions_on_time,
+        cast(ranked.open_overdue_count as integer) as open_overdue_count,
+        round(cast(ranked.score_on_time as numeric), 2) as score_on_time,
+        round(cast(ranked.score_rating as numeric), 2) as score_rating,
+        round(cast(ranked.score_decisions as numeric), 2) as score_decisions,
+        round(cast(ranked.score_overdue as numeric), 2) as score_overdue,
+        round(cast(ranked.composite_score as numeric), 2) as composite_score,
+        cast(ranked.rank_in_kind as integer) as rank_in_kind,
+        cast(ranked.answered_count as integer) as answered_count,
+        cast(ranked.answered_on_time_count as integer) as answered_on_time_count,
+        cast(ranked.rated_count as integer) as rated_count,
+        cast(ranked.rated_4_5_count as integer) as rated_4_5_count,
+        cast(ranked.decisions_on_time_count as integer) as decisions_on_time_count,
+        cast(ranked.assessed_volume as integer) as assessed_volume,
+        ranked.is_ranked,
+        cast(ranked.rank_in_kind_from_bottom as integer) as rank_in_kind_from_bottom,
+        ranked.is_latest_month,
+        cast(latest_ranks.latest_rank_in_kind as integer) as latest_rank_in_kind,
+        cast(latest_ranks.latest_rank_in_kind_from_bottom as integer) as latest_rank_in_kind_from_bottom
 
-    from composite
+    -- a body with nothing to assess in the month (no appeal, no поручение due) is not rated
+    from ranked
     left join organisations
-        on composite.organisation_key = organisations.organisation_key
+        on ranked.organisation_key = organisations.organisation_key
     left join sectors
         on organisations.sector_code = sectors.sector_code
     left join municipalities
         on organisations.municipality_key = municipalities.municipality_key
-    -- a body with nothing to assess in the month (no appeal, no поручение due) is not rated
-    where composite.composite_score is not null
+    left join latest_ranks
+        on ranked.organisation_key = latest_ranks.organisation_key
 
 )
 

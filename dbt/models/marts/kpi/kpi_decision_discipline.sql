@@ -1,11 +1,14 @@
--- Execution discipline of «Дело» поручения per executor and month, from fct_decisions (one row per
--- поручение × executor of the latest export; buckets as of the latest export date).
+-- Execution discipline of «Дело» поручения per responsible executor and month, from fct_decisions
+-- (one row per поручение, carried by its responsible executor; buckets as of the latest export date).
+-- Only counted поручения enter: on control (or removed from control), not a child of a counted
+-- поручение. Co-executors are judged apart in fct_decision_coexecutors.
 --
 -- Definitions:
---   month_start              month of the CURRENT due date (of the resolution date when no deadline is
---                            set): a поручение counts in the month it is (now) due
---   buckets                  fct_decisions' rule, judged against the current deadline: an extension
---                            granted before execution makes a later execution on time
+--   month_start              month of the effective due date (the deadline in force when due; of the
+--                            resolution date when no deadline is set)
+--   buckets                  fct_decisions' rule, judged against the effective deadline: an extension
+--                            seen before the deadline passed makes a later execution on time; one
+--                            made after the deadline passed or after execution does not
 --   due (denominator)        executed_on_time_count + executed_late_count + overdue_count: поручения
 --                            whose deadline has come, not removed from control
 --   share_executed_on_time   executed_on_time_count / due
@@ -19,8 +22,9 @@ decisions as (
 
     select
         *,
-        {{ month_of('coalesce(current_due_date, resolution_date, export_date)') }} as month_start
+        {{ month_of('coalesce(effective_due_date, resolution_date, export_date)') }} as month_start
     from {{ ref('fct_decisions') }}
+    where is_counted
 
 ),
 
