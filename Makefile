@@ -35,7 +35,7 @@ lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 
 bench: $(STAMP)  ## Measure load speed and memory; writes bench/results.md
-	$(BIN)/python -m bench.run
+	$(BIN)/cur bench
 
 warehouse-start: $(STAMP)  ## Start the embedded warehouse
 	$(BIN)/cur warehouse start

@@ -1,6 +1,6 @@
 """Benchmark: generation and loading speed and peak memory, by source and sample size.
 
-``make bench`` (or ``python -m bench.run --appeals 20000,200000``) generates each sample size into a
+``make bench`` (or ``cur bench --appeals 20000,200000``) generates each sample size into a
 temporary landing folder, loads each source family into a throw-away database on the warehouse
 (embedded by default, ``CUR_WAREHOUSE_DSN`` otherwise), and writes ``bench/results.md``.
 Each phase runs in its own process so its peak RSS is measured alone (``wait4`` rusage).
@@ -9,7 +9,6 @@ Memory should stay flat as files grow: compare the peak RSS across sizes.
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
@@ -18,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,7 +91,7 @@ def bench_size(size: int, dsn: str, workdir: Path) -> list[Measure]:
     cur = str(Path(sys.executable).parent / "cur")
     landing = workdir / f"landing_{size}"
     env = dict(os.environ)
-    secs, rss = _run([cur, "generate", "--out", str(landing), "--appeals", str(size)], env)
+    secs, rss = _run([cur, "data", "generate", "--out", str(landing), "--appeals", str(size)], env)
     files = [p for p in landing.rglob("*") if p.is_file() and not p.name.startswith("_")]
     generated = Measure(
         size, "generate (all sources)", len(files), 0, sum(p.stat().st_size for p in files) / 1e6, secs, rss
@@ -104,7 +104,7 @@ def bench_size(size: int, dsn: str, workdir: Path) -> list[Measure]:
     try:
         env["CUR_WAREHOUSE_DSN"] = _with_db(dsn, db)
         for source in SOURCES:
-            secs, rss = _run([cur, "ingest", "--landing", str(landing), "--source", source], env)
+            secs, rss = _run([cur, "data", "ingest", "--landing", str(landing), "--source", source], env)
             with psycopg.connect(env["CUR_WAREHOUSE_DSN"]) as conn:
                 row = conn.execute(
                     "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(file_bytes), 0)"
@@ -159,33 +159,17 @@ def to_markdown(measures: list[Measure]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--appeals",
-        default="20000,200000",
-        help="comma-separated sample sizes (ПОС appeals) [default: %(default)s]",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / "bench" / "results.md",
-        help="results table to write [default: bench/results.md]",
-    )
-    args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.appeals.split(",") if s.strip()]
+DEFAULT_OUT = ROOT / "bench" / "results.md"
+
+
+def run_bench(sizes: list[int], out: Path = DEFAULT_OUT, report: Callable[[str], None] = print) -> str:
+    """Measure every size, write the Markdown table to ``out`` and return it."""
     dsn = resolve_dsn(start=True)
     measures: list[Measure] = []
     with tempfile.TemporaryDirectory(prefix="cur_bench_") as tmp:
         for size in sizes:
-            print(f"benchmarking {size:,} appeals …", flush=True)
+            report(f"benchmarking {size:,} appeals …")
             measures += bench_size(size, dsn, Path(tmp))
     table = to_markdown(measures)
-    args.out.write_text(table, encoding="utf-8")
-    print(table)
-
-
-if __name__ == "__main__":
-    main()
+    out.write_text(table, encoding="utf-8")
+    return table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli.commands.bench import bench
 from cli.commands.data import data
 from cli.commands.dbt import dbt
 from cli.commands.pipeline import demo, pipeline
@@ -21,7 +22,7 @@ def main() -> None:
     """
 
 
-for group in (warehouse, data, pipeline, dbt, quality, superset):
+for group in (warehouse, data, pipeline, dbt, quality, superset, bench):
     main.add_command(group)
 # The main job has a short name of its own (`make demo` runs it): `cur demo` = `cur pipeline demo`.
 main.add_command(demo, "demo")

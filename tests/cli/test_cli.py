@@ -26,7 +26,16 @@ ALL_COMMANDS = list(_commands(main))
 
 
 def test_the_groups_are_the_documented_ones() -> None:
-    assert set(main.commands) == {"warehouse", "data", "pipeline", "dbt", "quality", "superset", "demo"}
+    assert set(main.commands) == {
+        "warehouse",
+        "data",
+        "pipeline",
+        "dbt",
+        "quality",
+        "superset",
+        "bench",
+        "demo",
+    }
     assert len(ALL_COMMANDS) > 20
 
 
