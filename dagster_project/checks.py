@@ -129,8 +129,9 @@ mart_certification_checks = build_certification_checks(
 )
 
 # How stale a source may be before its freshness check warns (days): monthly exports for ПОС and
-# Инцидент Менеджмент, «Дело» exports at least weekly, ministry submissions quarterly.
-_FRESHNESS_DAYS = {"pos": 35, "im": 35, "delo": 8, "indicators": 100}
+# Инцидент Менеджмент and their response surveys, «Дело» exports at least weekly, ministry submissions
+# quarterly.
+_FRESHNESS_DAYS = {"pos": 35, "im": 35, "surveys": 35, "delo": 8, "indicators": 100}
 
 freshness_checks = [
     check

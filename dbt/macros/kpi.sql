@@ -49,13 +49,14 @@
     end
 {%- endmacro %}
 
-{#- Russian label of a source family code (pos, im, delo, indicators), for the data quality dashboard. -#}
+{#- Russian label of a source family code (pos, im, delo, indicators, surveys), for the data quality dashboard. -#}
 {% macro source_name(source_expr) -%}
     {%- set names = {
         'pos': 'ПОС',
         'im': 'Инцидент Менеджмент',
         'delo': 'СЭД «Дело»',
         'indicators': 'Показатели госпрограмм',
+        'surveys': 'Опросы о качестве ответов',
     } -%}
     case {{ source_expr }}
         {%- for code, name in names.items() %}
