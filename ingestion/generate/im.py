@@ -5,11 +5,15 @@ In: the catalog, the number of incidents, the months and the seed. Out: the work
 write-only, so rows stream to disk) and a manifest entry per file. Quirks of real exports are
 reproduced: durations as Excel day fractions, ~10 % of date cells as text ``ДД.ММ.ГГГГ ЧЧ:ММ``, text
 cells starting with an apostrophe in ~30 % of rows. ~80 % get a first response within 8 working hours.
+Hard cases: ~8 % are repeats (the author of a recent incident writes again on the same topic from
+the same place), ~4 % are never answered by the executor (half of them still open, half closed without
+a response), and the authors' satisfaction ratings go to the survey file only (``surveys.py``).
 """
 
 from __future__ import annotations
 
 import random
+from collections import deque
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +34,7 @@ from ingestion.generate.manifest import Manifest
 from ingestion.generate.orgs import OrgChooser
 from ingestion.generate.people import person, translit
 from ingestion.generate.seasons import daily_counts, im_topic_picker, month_volume_weight, times_of_day
+from ingestion.generate.surveys import IM, SurveyWriter
 from ingestion.generate.worktime import WorkCalendar
 
 HEADER = [
@@ -111,6 +116,25 @@ CLOSING = Picker(
 )
 SENTIMENT = Picker(["Негативная", "Нейтральная", "Позитивная"], [60, 33, 7])
 BAD_KINDS = ("created_text", "audience_text", "empty_id")
+REPEAT_SHARE = 0.08
+UNANSWERED_SHARE = 0.04
+# the columns an incident nobody answered leaves blank (by name: the header may be re-laid out)
+UNANSWERED_BLANK = (
+    "Время с даты создания инцидента до времени первого ответа",
+    "Время с даты создания инцидента до времени первого ответа, рабочее время",
+    "Время 1го ответа ПИ",
+    "1ый ответ ПИ",
+    "Время с назначения ПИ до первого ответа",
+    "Время с назначения ПИ до первого ответа, рабочее время",
+    "Первая реакция с момента назн. ПИ",
+)
+STILL_OPEN_BLANK = ("Дата окончания", "Время с начала создания инцидента до окончания")
+
+
+def _blank(row: list[object], names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in HEADER:
+            row[HEADER.index(name)] = None
 
 
 def file_names(month: Month, rows: int) -> list[tuple[str, int]]:
@@ -146,6 +170,10 @@ class _Row:
         self._work = WorkCalendar(catalog)
         self._munis = Picker(catalog.municipalities, [m.weight for m in catalog.municipalities])
         self._seed = seed
+        # recent (created, topic, municipality, place, network, author, author URL): repeats are drawn
+        # from those of the last 30 days, the most recent more often (as ПОС repeats, pos_model.py)
+        self._recent: deque[tuple[datetime, object, object, object, str, object, str]] = deque(maxlen=4096)
+        self.last_rating: tuple[int, datetime] | None = None
 
     def build(
         self, rng: random.Random, incident_id: int, created: datetime, topic_picker: Picker
@@ -153,10 +181,21 @@ class _Row:
         topic = topic_picker.pick(rng)
         muni = self._munis.pick(rng)
         place = address(rng, muni)
+        repeat_of = None
+        if self._recent and rng.random() < REPEAT_SHARE:
+            for _ in range(4):
+                candidate = self._recent[len(self._recent) - 1 - int(rng.random() ** 2 * len(self._recent))]
+                if timedelta(0) <= created - candidate[0] <= timedelta(days=30):
+                    repeat_of = candidate[1:]
+                    break
+        if repeat_of is not None:
+            topic, muni, place = repeat_of[0], repeat_of[1], repeat_of[2]  # type: ignore[assignment]
         org = self._orgs.choose(rng, topic.sector_code, muni.oktmo)
         executor = person(rng)
-        author = person(rng)
+        author = person(rng) if repeat_of is None else repeat_of[4]  # type: ignore[assignment]
         moderator = person(rng)
+        answered = rng.random() >= UNANSWERED_SHARE
+        still_open = not answered and rng.random() < 0.5
         published = created - timedelta(minutes=rng.randrange(1, 180))
         assigned = created + timedelta(minutes=min(600, int(15 * rng.lognormvariate(0, 1.0))) + 1)
         work_secs = min(200 * 3600.0, 3.0 * 3600 * rng.lognormvariate(0.0, 1.15))
@@ -167,9 +206,20 @@ class _Row:
         solvable = rng.random() < 0.75
         survey = solvable and rng.random() < 0.6
         rated = survey and rng.random() < 0.5
-        network = NETWORKS.pick(rng)
+        network = NETWORKS.pick(rng) if repeat_of is None else repeat_of[3]
         login = f"{translit(author.name)}_{translit(author.surname)}{rng.randrange(100)}"
         post_url, author_url = _urls(rng, network, login)
+        if repeat_of is not None:
+            author_url = repeat_of[5]
+        self._recent.append((created, topic, muni, place, network, author, author_url))
+        rating = (
+            rng.choices((1, 2, 3, 4, 5), (0.15, 0.1, 0.15, 0.25, 0.35))[0] if rated and answered else None
+        )
+        self.last_rating = (
+            (rating, finished + timedelta(hours=min(24 * 10, 6 * rng.lognormvariate(0.0, 1.0))))
+            if rating is not None
+            else None
+        )
         text_mode = rng.random() < 0.10
         apostrophe = rng.random() < 0.30
         group = topic.topic_group or (
@@ -188,7 +238,7 @@ class _Row:
         likes = int(audience * rng.random() * 0.02)
         comments = int(audience * rng.random() * 0.01)
         reposts = int(likes * rng.random() * 0.3)
-        return [
+        row: list[object] = [
             incident_id,
             f"ИНЦ-{created.year}-{incident_id:08d}",
             org.name,
@@ -227,8 +277,8 @@ class _Row:
             excel_days(first - assigned),
             excel_days(work_secs),
             dt(due.replace(microsecond=0)),
-            rng.choices((1, 2, 3, 4, 5), (0.15, 0.1, 0.15, 0.25, 0.35))[0] if rated else None,
-            rng.choice(texts.RATING_COMMENTS) or None if rated else None,
+            rating,
+            rng.choice(texts.RATING_COMMENTS) or None if rating is not None else None,
             SENTIMENT.pick(rng),
             "Да" if rng.random() < 0.07 else "Нет",
             comments,
@@ -237,6 +287,12 @@ class _Row:
             moderator.short,
             dt(finished + timedelta(minutes=rng.randrange(0, 240))),
         ]
+        if not answered:
+            _blank(row, UNANSWERED_BLANK)
+            row[HEADER.index("Уложились или нет после назн. ПИ")] = "-"
+            if still_open:
+                _blank(row, STILL_OPEN_BLANK)
+        return row
 
 
 def _spoil(row: list[object], kind: str) -> None:
@@ -257,7 +313,9 @@ def generate_im(
     bad_rate: float,
     manifest: Manifest,
     progress: Progress | None = None,
+    survey: SurveyWriter | None = None,
 ) -> None:
+    """The monthly IM exports; the authors' satisfaction ratings go to ``survey``."""
     folder = out_dir / "im"
     folder.mkdir(parents=True, exist_ok=True)
     builder = _Row(seed, catalog)
@@ -278,6 +336,9 @@ def generate_im(
             ws.append(HEADER)
             for _ in range(rows):
                 row = builder.build(rng, next_id, next(moments), topics)
+                if survey is not None and builder.last_rating is not None:
+                    rating, rated_at = builder.last_rating
+                    survey.add(IM, next_id, str(row[1]), rating, rated_at)
                 next_id += 1
                 if bad.next():
                     _spoil(row, bad.kind(BAD_KINDS))
