@@ -80,7 +80,13 @@ select
     (count(*) filter (where moderation_outcome = 'declined'))::int as rejected_count,
     (count(*) filter (where moderation_outcome = 'declined'))::numeric
         / nullif(count(*) filter (where moderation_outcome <> 'pending'), 0) as share_rejected,
-    (count(*) filter (where is_overdue_open))::int as open_overdue_count
+    (count(*) filter (where is_overdue_open))::int as open_overdue_count,
+    count(answered_on_time)::int as due_count,
+    count(answered_on_time_working)::int as due_work_count,
+    (count(*) filter (where is_not_yet_due))::int as not_yet_due_count,
+    (count(*) filter (where is_deadline_extended))::int as extended_count,
+    count(is_platform_verdict_disagreement)::int as platform_verdict_count,
+    (count(*) filter (where is_platform_verdict_disagreement))::int as platform_disagreement_count
 from marts.fct_appeals
 group by 1, 2, 4, 6, 8, 11, 13;
 
@@ -99,9 +105,17 @@ select
     sum(repeat_count)::int as repeat_count, sum(repeat_count)::numeric / sum(appeals_count) as share_repeat,
     sum(rejected_count)::int as rejected_count, sum(moderated_count)::int as moderated_count,
     sum(rejected_count)::numeric / nullif(sum(moderated_count), 0) as share_rejected,
-    sum(open_overdue_count)::int as open_overdue_count
+    sum(open_overdue_count)::int as open_overdue_count,
+    sum(due_count)::int as due_count, sum(not_yet_due_count)::int as not_yet_due_count,
+    sum(extended_count)::int as extended_count, sum(platform_verdict_count)::int as platform_verdict_count,
+    sum(platform_disagreement_count)::int as platform_disagreement_count,
+    sum(platform_disagreement_count)::numeric / nullif(sum(platform_verdict_count), 0)
+        as share_platform_disagreement
 from marts.kpi_appeals
 group by month_start, appeal_source;
+
+-- the platform-verdict counts are headline columns only: kpi_appeals carried them to build the headline
+alter table marts.kpi_appeals drop column platform_verdict_count, drop column platform_disagreement_count;
 
 create table marts.kpi_authority_rating as
 select

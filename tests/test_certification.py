@@ -32,7 +32,7 @@ from expectations.certification import (
 from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
-from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW
+from expectations.suites.marts import PLATFORM_DISAGREEMENT_CHECK, RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW
 from ingestion.generate import generate
 from ingestion.load import load_landing
 from tests import factories as f
@@ -199,6 +199,19 @@ CASES: list[tuple[str, str, set[str]]] = [
         {RECONCILES_WITH_FACTS, "months reconcile with kpi_appeals"},
     ),
     (
+        "marts.kpi_appeals",
+        "update marts.kpi_appeals set due_count = answered_on_time_count - 1, not_yet_due_count = -1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals where answered_on_time_count > 0)",
+        {"answered_on_time_count <= due_count", "not_yet_due_count in 0.."},
+    ),
+    (
+        "marts.kpi_appeals_headline",
+        "update marts.kpi_appeals_headline set platform_verdict_count = 20, platform_disagreement_count = 2,"
+        " share_platform_disagreement = 0.1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals_headline)",
+        {PLATFORM_DISAGREEMENT_CHECK},
+    ),
+    (
         "marts.kpi_appeals_headline",
         "update marts.kpi_appeals_headline set share_rated_4_5 = -0.1"
         " where ctid = (select min(ctid) from marts.kpi_appeals_headline)",
@@ -306,6 +319,7 @@ def test_lineage_comes_from_the_dbt_graph() -> None:
         "raw.pos_appeals",
         "raw.pos_appeal_events",
         "raw.im_incidents",
+        "raw.survey_ratings",
     }
     assert "raw.delo_reply" in upstream["marts.fct_decisions"]
     assert upstream["marts.fct_indicator_values"] == ("raw.indicator_values",)

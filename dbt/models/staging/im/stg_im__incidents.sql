@@ -1,7 +1,8 @@
 -- Инцидент Менеджмент incidents, one row per incident in its latest exported state.
 --
 -- An incident reappears in later monthly exports while it is being worked on; the latest state is
--- the row with the latest «Дата последнего изменения», then the greatest batch, then the last row.
+-- the row of the latest export (the greatest batch: files load in export order), then the last row
+-- of the file; the values' own dates do not rank exports.
 -- The author's profile URL and name are personal data: only a keyed pseudonym of the URL passes.
 -- Russian labels are kept for display, with stable codes next to them for filtering and logic.
 
@@ -20,7 +21,7 @@ exports_ranked as (
         count(*) over (partition by incident_id) as export_count,
         row_number() over (
             partition by incident_id
-            order by modified_at desc nulls last, batch_id desc, source_row desc
+            order by batch_id desc, source_row desc
         ) as export_rank
     from incidents
 
