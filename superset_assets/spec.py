@@ -54,10 +54,11 @@ def _sum(name: str, label: str, column: str, fmt: str = ",d") -> Metric:
 APPEAL_METRICS = (
     _sum("appeals", "Обращений", "appeals_count"),
     _sum("answered", "Отвечено", "answered_count"),
-    _share("share_on_time", "Доля ответов в срок", "answered_on_time_count", "answered_count",
-           "Отвечено в срок / отвечено (ПОС: 8 дней)"),
+    _share("share_on_time", "Доля ответов в срок", "answered_on_time_count", "due_count",
+           "Отвечено в срок / срок истёк или ответ дан (открытые после срока — просрочка; "
+           "«в работе, срок не наступил» не входят)"),
     _share("share_on_time_work", "Доля ответов в срок (рабочие часы)", "answered_on_time_work_count",
-           "answered_count", "Инцидент Менеджмент: первый ответ за 8 рабочих часов"),
+           "due_work_count", "Инцидент Менеджмент: первый ответ за 8 рабочих часов"),
     _share("share_rated_4_5", "Доля оценок 4–5", "rated_4_5_count", "rated_count",
            "Оценки 4 и 5 / все оценки заявителей (цель — 60 %)"),
     _share("share_repeat", "Доля повторных", "repeat_count", "appeals_count"),
