@@ -407,7 +407,8 @@ def test_a_corrupted_batch_withdraws_certification_where_it_should_and_a_correct
     assert {s.mart for s in good if s.is_certified} == all_marts, [s for s in good if not s.is_certified]
     assert all(s.data_as_of is not None for s in good)
 
-    # A ПОС export whose appeal was answered two days before it was created (a source-system bug).
+    # A ПОС export whose appeal was answered (its first SEND_RESPONSE) two days before it was created
+    # (a source-system bug).
     bad = tmp_path / "bad"
     f.write_jsonl(
         bad / "pos" / "pos_appeals_2026-03.jsonl",
@@ -416,7 +417,7 @@ def test_a_corrupted_batch_withdraws_certification_where_it_should_and_a_correct
                 9_100_001,
                 "2026-03-05T10:00:00+07:00",
                 "2026-03-03T10:00:00+07:00",
-                "2026-03-05T12:00:00+07:00",
+                "2026-03-03T10:00:00+07:00",
             )
         ],
     )
@@ -477,7 +478,7 @@ def test_in_dagster_a_failed_suite_is_a_failed_check_and_the_run_stays_green(
                 9_100_001,
                 "2026-03-05T10:00:00+07:00",
                 "2026-03-03T10:00:00+07:00",
-                "2026-03-05T12:00:00+07:00",
+                "2026-03-03T10:00:00+07:00",  # the first SEND_RESPONSE before creation
             )
         ],
     )
