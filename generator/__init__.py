@@ -1,7 +1,7 @@
 """A deterministic, seedable generator of realistic source files for the ЦУР warehouse.
 
-:func:`generate` writes, into a landing folder, files of all four source families exactly as
-``docs/sources.md`` describes them (``pos/``, ``im/``, ``delo/``, ``indicators/``) and
+:func:`generate` writes, into a landing folder, files of every source family exactly as
+``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``) and
 ``_manifest.json`` with every file's row count and number of deliberately bad rows. The same
 arguments give byte-identical files; memory stays flat however many appeals are asked for.
 Reference data (municipalities, sectors, organisations, categories, topics, the production
@@ -41,6 +41,7 @@ def generate(
     from generator.im import generate_im
     from generator.indicators import generate_indicators
     from generator.pos import generate_pos
+    from generator.surveys import SurveyWriter
 
     if appeals < 1 or months < 1:
         raise ValueError("appeals and months must be positive")
@@ -51,8 +52,11 @@ def generate(
     catalog = load_catalog()
     period = months_of(start, months)
     manifest = Manifest(seed, appeals, period[0].start.date().isoformat(), months, bad_rate)
-    generate_pos(out_dir, catalog, period, appeals, seed, bad_rate, manifest, progress)
-    generate_im(out_dir, catalog, period, round(appeals * 0.4), seed, bad_rate, manifest, progress)
+    with SurveyWriter(out_dir, period, seed, bad_rate, manifest) as survey:
+        generate_pos(out_dir, catalog, period, appeals, seed, bad_rate, manifest, progress, survey)
+        generate_im(
+            out_dir, catalog, period, round(appeals * 0.4), seed, bad_rate, manifest, progress, survey
+        )
     generate_delo(out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress)
     generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress)
     manifest.write(out_dir)

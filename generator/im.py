@@ -14,6 +14,7 @@ network, the author's name) is not generated here.
 from __future__ import annotations
 
 import random
+from collections import deque
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from generator.manifest import Manifest
 from generator.orgs import OrgChooser
 from generator.people import person, translit
 from generator.seasons import daily_counts, im_topic_picker, month_volume_weight, times_of_day
+from generator.surveys import IM, SurveyWriter
 from generator.worktime import WorkCalendar
 
 # The real export's header (docs/sources.md, «Инцидент Менеджмент»), in its order and spelling; the
@@ -93,6 +95,26 @@ REGION = "Республика Хакасия"
 # «Муниципалитет» in the platform's own spellings («Абакан г.о.», «Аскизский р-н» …, geo.platform_name);
 # this share of incidents the platform itself could not place (geo.UNPLACED).
 IM_UNPLACED_SHARE = 0.02
+# Hard cases: repeats (the author of a recent incident writes again on the same topic from the same
+# place) and incidents the executor never answered (half still open, half closed without a response);
+# the authors' satisfaction ratings go to the survey file only (surveys.py).
+REPEAT_SHARE = 0.08
+UNANSWERED_SHARE = 0.04
+RATINGS = ((1, 2, 3, 4, 5), (0.15, 0.1, 0.15, 0.25, 0.35))
+# the columns an incident nobody answered leaves blank (by name: the header may be re-laid out)
+UNANSWERED_BLANK = (
+    "Общее время первого ответа",
+    "Общий текст первого ответа",
+    "Время с даты создания инцидента до времени первого ответа",
+    "Время с даты создания инцидента до времени первого ответа, рабочее время",
+    "Время 1го ответа ПИ",
+    "1ый ответ ПИ",
+    "2ой ответ ПИ",
+    "Первая реакция с момента назн. ПИ",
+    "Время отправки первого ответа ПИ на согласование",
+    "Время, которое первый ответ ПИ находился на согласовании",
+)
+STILL_OPEN_BLANK = ("Дата окончания", "Время с начала создания инцидента до окончания")
 CABINET = "Республика Хакасия"
 DURATION_FORMAT = "[h]:mm:ss"
 SECTOR_GROUPS = {
@@ -157,6 +179,10 @@ class _Row:
         self._work = WorkCalendar(catalog)
         self._munis = Picker(catalog.municipalities, [m.weight for m in catalog.municipalities])
         self._seed = seed
+        # recent (created, topic, municipality, place, network, author, author URL): repeats are drawn
+        # from those of the last 30 days, the most recent more often (as ПОС repeats, pos_model.py)
+        self._recent: deque[tuple[datetime, object, object, object, str, object, str]] = deque(maxlen=4096)
+        self.last_rating: tuple[int, datetime] | None = None
 
     def build(
         self, rng: random.Random, incident_id: int, created: datetime, topic_picker: Picker
@@ -164,9 +190,20 @@ class _Row:
         topic = topic_picker.pick(rng)
         muni = self._munis.pick(rng)
         place = address(rng, muni)
+        repeat_of = None
+        if self._recent and rng.random() < REPEAT_SHARE:
+            for _ in range(4):
+                candidate = self._recent[len(self._recent) - 1 - int(rng.random() ** 2 * len(self._recent))]
+                if timedelta(0) <= created - candidate[0] <= timedelta(days=30):
+                    repeat_of = candidate[1:]
+                    break
+        if repeat_of is not None:
+            topic, muni, place = repeat_of[0], repeat_of[1], repeat_of[2]  # type: ignore[assignment]
         org = self._orgs.choose(rng, topic.sector_code, muni.oktmo)
         executor = person(rng)
-        author = person(rng)
+        author = person(rng) if repeat_of is None else repeat_of[4]  # type: ignore[assignment]
+        answered = rng.random() >= UNANSWERED_SHARE
+        still_open = not answered and rng.random() < 0.5
         assigned = created + timedelta(minutes=min(600, int(15 * rng.lognormvariate(0, 1.0))) + 1)
         work_secs = min(200 * 3600.0, 3.0 * 3600 * rng.lognormvariate(0.0, 1.15))
         first = self._work.add(assigned, work_secs).replace(microsecond=0)
@@ -175,9 +212,19 @@ class _Row:
         approval = rng.random() < 0.3
         solvable = rng.random() < 0.75
         survey = solvable and rng.random() < 0.6
-        network = NETWORKS.pick(rng)
+        network = NETWORKS.pick(rng) if repeat_of is None else repeat_of[3]
         login = f"{translit(author.name)}_{translit(author.surname)}{rng.randrange(100)}"
         post_url, author_url = _urls(rng, network, login)
+        if repeat_of is not None:
+            author_url = repeat_of[5]
+        self._recent.append((created, topic, muni, place, network, author, author_url))
+        rated = survey and answered and rng.random() < 0.5
+        rating = rng.choices(*RATINGS)[0] if rated else None
+        self.last_rating = (
+            (rating, finished + timedelta(hours=min(24 * 10, 6 * rng.lognormvariate(0.0, 1.0))))
+            if rating is not None
+            else None
+        )
         group = topic.topic_group or (
             topic.topic[: -len(" прочее")]
             if topic.topic.endswith(" прочее")
@@ -242,6 +289,11 @@ class _Row:
             "Время попадания на шаг оценка удовлетворенности": _ts(finished) if survey else None,
             "Опрос отправлен": "Да" if survey else "Нет",
         }
+        if not answered:
+            values.update(dict.fromkeys(UNANSWERED_BLANK))
+            values["Уложились или нет после назн. ПИ"] = "-"
+            if still_open:
+                values.update(dict.fromkeys(STILL_OPEN_BLANK))
         return [values.get(h) for h in HEADER]
 
 
@@ -303,7 +355,9 @@ def generate_im(
     bad_rate: float,
     manifest: Manifest,
     progress: Progress | None = None,
+    survey: SurveyWriter | None = None,
 ) -> None:
+    """The monthly ИМ exports; the authors' satisfaction ratings go to ``survey``."""
     folder = out_dir / "im"
     folder.mkdir(parents=True, exist_ok=True)
     builder = _Row(seed, catalog)
@@ -324,6 +378,9 @@ def generate_im(
             ws.append(HEADER)
             for _ in range(rows):
                 row = builder.build(rng, next_id, next(moments), topics)
+                if survey is not None and builder.last_rating is not None:
+                    rating, rated_at = builder.last_rating
+                    survey.add(IM, next_id, str(row[COLUMN["Номер инцидента"]]), rating, rated_at)
                 next_id += 1
                 if bad.next():
                     _spoil(row, bad.kind(BAD_KINDS))

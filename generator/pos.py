@@ -13,7 +13,7 @@ import csv
 import json
 import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +32,7 @@ from generator.common import (
 from generator.manifest import Manifest
 from generator.orgs import OrgChooser
 from generator.seasons import daily_counts, month_volume_weight, pos_subject_picker, times_of_day
+from generator.surveys import POS, SurveyWriter
 
 CSV_HEADER = [
     "ID",
@@ -142,7 +143,7 @@ class _CsvOut:
             rec["Status"],
             rec["StatusText"],
             _csv_dt(rec["AnswerAt"]),
-            "" if rec["Rating"] is None else rec["Rating"],
+            "" if rec.get("Rating") is None else rec["Rating"],
             rec["AppealKind"],
             a["EpguId"],
             a["Surname"],
@@ -179,7 +180,9 @@ def generate_pos(
     bad_rate: float,
     manifest: Manifest,
     progress: Progress | None = None,
+    survey: SurveyWriter | None = None,
 ) -> None:
+    """The monthly ПОС exports; the applicants' ratings go to ``survey`` (never into the export)."""
     folder = out_dir / "pos"
     folder.mkdir(parents=True, exist_ok=True)
     orgs = OrgChooser(catalog)
@@ -216,6 +219,10 @@ def generate_pos(
                         subject = subjects.pick(rng)
                         full = pos_model.simulate(rng, seq, created, subject, muni, orgs, recent)
                         seq += 1
+                        if survey is not None:
+                            for rating, at in full["_ratings"]:  # type: ignore[attr-defined]
+                                rated = datetime.fromisoformat(at).replace(tzinfo=None)
+                                survey.add(POS, int(full["Id"]), str(full["PosId"]), rating, rated)  # type: ignore[call-overload]
                         out.write(pos_model.project(full, cutoff))
                         if pos_model.pending_after(full, cutoff):
                             spill.write(json.dumps(full, ensure_ascii=False) + "\n")

@@ -4,8 +4,16 @@ In: a random stream, the appeal's number and creation time, its subject and plac
 appeal (a JSON-ready dict with every future status event, plus private keys starting with ``_``)
 and, by :func:`project`, the record an export taken at a given moment shows (events up to then).
 Status flow: MODERATION_NEW → MODERATION_ACCEPT (or MODERATION_DECLINE with a reject reason, ~5 %)
-→ [FORWARD_TO_*] → TAKE_TO_WORK → SET_EXECUTOR → [POSTPONE] → SEND_RESPONSE; timestamps never go
-back. The answer time is lognormal with a long tail (~85–90 % within 8 days).
+→ [FORWARD_TO_*] → TAKE_TO_WORK → SET_EXECUTOR → [POSTPONE] → SEND_RESPONSE [→ SEND_RESPONSE];
+timestamps never go back. The hard cases the warehouse must get right are all here:
+
+* two kinds (``AppealKind``): a ПОС сообщение (~75 %), answered in a lognormal time with a long tail
+  (~85–90 % within its 8 days), and a 59-ФЗ обращение (~25 %) with 30 days, extendable once by 30
+  (a POSTPONE before the deadline; a few are postponed only after it, which extends nothing);
+* appeals never answered (~2 %: open past their deadline in every later export);
+* appeals answered twice (~3 %: ``AnswerAt`` is the latest answer, the first SEND_RESPONSE counts);
+* ratings only in the response survey (``_ratings``: (rating, when) given after the answer, ~45 %
+  of answered appeals, ~8 % of them rated again later); the export carries no rating.
 """
 
 from __future__ import annotations
@@ -34,6 +42,10 @@ STATUS_TEXT = {
     "SEND_RESPONSE": "Ответ направлен",
 }
 RATING_WEIGHTS = (0.12, 0.08, 0.15, 0.25, 0.40)  # 1..5: 65 % are 4 or 5
+APPEAL_59FZ_SHARE = 0.25  # share of 59-ФЗ обращения among ПОС items (the rest are сообщения)
+NEVER_ANSWERED_SHARE = 0.02
+ANSWERED_TWICE_SHARE = 0.03
+RERATED_SHARE = 0.08
 REPEAT_SHARE = 0.08
 REPEAT_WINDOW = timedelta(days=30)
 # Where regional bodies (ministries, utilities without a municipality of their own) sit: the capital.
@@ -126,8 +138,8 @@ def simulate(
     history = [_event("MODERATION_NEW", created, "Система")]
     t = created
     answer_at: datetime | None = None
-    rating: int | None = None
-    rating_at: datetime | None = None
+    ratings: list[tuple[int, datetime]] = []
+    is_59fz = rng.random() < APPEAL_59FZ_SHARE
     if rng.random() < 0.05:
         t += _hours(rng, 3.0, 1.0, 72)
         reason = texts.REJECT_REASONS[rng.randrange(len(texts.REJECT_REASONS))]
@@ -140,10 +152,21 @@ def simulate(
             )
         )
     else:
-        answer_days = min(120.0, 3.0 * rng.lognormvariate(0.0, 0.72))
-        postponed = rng.random() < 0.06
-        if postponed:
-            answer_days = max(answer_days * 2.5, 9.0 + rng.random() * 10)
+        if is_59fz:
+            # 30 days; a postponed one is answered within the extended 60 (mostly), and ~1 in 5
+            # postponements is recorded only after the 30 days have run out
+            answer_days = min(120.0, 12.0 * rng.lognormvariate(0.0, 0.55))
+            postponed = rng.random() < 0.15
+            if postponed:
+                answer_days = max(answer_days, 31.0 + rng.random() * 30)
+            postpone_day = 32.0 if rng.random() < 0.2 else 10.0 + rng.random() * 18
+        else:
+            answer_days = min(120.0, 3.0 * rng.lognormvariate(0.0, 0.72))
+            postponed = rng.random() < 0.06
+            if postponed:
+                answer_days = max(answer_days * 2.5, 9.0 + rng.random() * 10)
+            postpone_day = answer_days * 0.4
+        never_answered = rng.random() < NEVER_ANSWERED_SHARE
         deadline = created + timedelta(days=answer_days)
         t += _hours(rng, 2.0, 1.0, 36)
         history.append(_event("MODERATION_ACCEPT", t, moderator))
@@ -157,7 +180,9 @@ def simulate(
         executor = person(rng)
         history.append(_event("SET_EXECUTOR", t, executor.short))
         if postponed:
-            t = max(t, created + timedelta(days=answer_days * 0.4)) + timedelta(minutes=rng.randrange(1, 600))
+            t = max(t, created + timedelta(days=min(postpone_day, answer_days - 0.5))) + timedelta(
+                minutes=rng.randrange(1, 600)
+            )
             history.append(
                 _event(
                     "POSTPONE",
@@ -170,23 +195,36 @@ def simulate(
                     },
                 )
             )
-        answer_at = _office_hours(rng, max(deadline, t + timedelta(minutes=rng.randrange(30, 600))))
-        history.append(
-            _event(
-                "SEND_RESPONSE",
-                answer_at,
-                executor.short,
-                {
-                    "AnswerType": rng.choice(texts.ANSWER_TYPES),
-                    "Comment": rng.choice(texts.ANSWER_COMMENTS),
-                    "RejectReason": None,
-                },
-            )
-        )
-        if rng.random() < 0.45:
-            rating = rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0]
-            rating_at = answer_at + _hours(rng, 20.0, 1.0, 24 * 20)
-    last = max([str(e["CreatedAt"]) for e in history] + ([iso(rating_at)] if rating_at else []))
+        if not never_answered:
+            answer_at = _office_hours(rng, max(deadline, t + timedelta(minutes=rng.randrange(30, 600))))
+            answers = [answer_at]
+            if rng.random() < ANSWERED_TWICE_SHARE:
+                answers.append(_office_hours(rng, answer_at + _hours(rng, 72.0, 0.8, 24 * 30)))
+            for at in answers:
+                history.append(
+                    _event(
+                        "SEND_RESPONSE",
+                        at,
+                        executor.short,
+                        {
+                            "AnswerType": rng.choice(texts.ANSWER_TYPES),
+                            "Comment": rng.choice(texts.ANSWER_COMMENTS),
+                            "RejectReason": None,
+                        },
+                    )
+                )
+            answer_at = answers[-1]
+            if rng.random() < 0.45:
+                rated_at = answer_at + _hours(rng, 20.0, 1.0, 24 * 20)
+                ratings.append((rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0], rated_at))
+                if rng.random() < RERATED_SHARE:
+                    ratings.append(
+                        (
+                            rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0],
+                            rated_at + _hours(rng, 48.0, 1.0, 24 * 30),
+                        )
+                    )
+    last = max(str(e["CreatedAt"]) for e in history)
     year = created.year
     return {
         "Id": 1_000_001 + seq,
@@ -217,10 +255,9 @@ def simulate(
         "Status": history[-1]["Status"],
         "StatusText": history[-1]["StatusText"],
         "AnswerAt": iso(answer_at) if answer_at else None,
-        "Rating": rating,
-        "AppealKind": "обращение" if rng.random() < 0.8 else "сообщение",
+        "AppealKind": "обращение" if is_59fz else "сообщение",
         "History": history,
-        "_rating_at": iso(rating_at) if rating_at else None,
+        "_ratings": [(r, iso(at)) for r, at in ratings],
         "_last": last,
     }
 
@@ -230,21 +267,17 @@ def project(full: dict[str, object], cutoff: str) -> dict[str, object]:
     events = [e for e in full["History"] if str(e["CreatedAt"]) < cutoff]  # type: ignore[union-attr]
     last = events[-1]
     answered = last["Status"] == "SEND_RESPONSE"
-    rating_at = full["_rating_at"]
     rec = {k: v for k, v in full.items() if not k.startswith("_")}
     rec["Status"] = last["Status"]
     rec["StatusText"] = last["StatusText"]
-    rec["AnswerAt"] = full["AnswerAt"] if answered else None
-    rec["Rating"] = full["Rating"] if answered and rating_at is not None and str(rating_at) < cutoff else None
+    rec["AnswerAt"] = str(last["CreatedAt"]) if answered else None  # the latest answer so far
     rec["History"] = events
     return rec
 
 
 def changed_between(full: dict[str, object], since: str, cutoff: str) -> bool:
-    """Whether the appeal changed in [since, cutoff): a new status event or a rating."""
+    """Whether the appeal changed in [since, cutoff): a new status event (ratings are not in it)."""
     times = [str(e["CreatedAt"]) for e in full["History"]]  # type: ignore[union-attr]
-    if full["_rating_at"]:
-        times.append(str(full["_rating_at"]))
     return any(since <= t < cutoff for t in times)
 
 

@@ -180,6 +180,20 @@ IM_INCIDENTS = Table(
     key=("incident_id",),
 )
 
+SURVEY_RATINGS = Table(
+    "survey_ratings",
+    "Response-survey ratings of ПОС appeals and IM incidents, one row per rating per survey file.",
+    (
+        _c("appeal_system", required=True, description="Система: ПОС or Инцидент Менеджмент"),
+        _c("appeal_id", "bigint", True, "ID обращения: ПОС Id or IM ID"),
+        _c("appeal_number", description="Номер обращения: ПОС PosId or IM «Номер инцидента»"),
+        _c("rating", "smallint", True, "Оценка: 1–5"),
+        _c("rated_at", TS, True, "Дата оценки"),
+        _c("rating_comment", description="Комментарий (free text)"),
+        EXTRAS,
+    ),
+)
+
 _EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
 
 DELO_DOC_RC = Table(
@@ -287,6 +301,7 @@ TABLES: dict[str, Table] = {
         POS_APPEALS,
         POS_APPEAL_EVENTS,
         IM_INCIDENTS,
+        SURVEY_RATINGS,
         DELO_DOC_RC,
         DELO_RESOLUTION,
         DELO_REPLY,

@@ -53,13 +53,14 @@
     end
 {%- endmacro %}
 
-{#- Russian label of a source family code (pos, im, delo, indicators), for the data quality dashboard. -#}
+{#- Russian label of a source family code (pos, im, delo, indicators, surveys), for the data quality dashboard. -#}
 {% macro source_name(source_expr) -%}
     {%- set names = {
         'pos': 'ПОС',
         'im': 'Инцидент Менеджмент',
         'delo': 'СЭД «Дело»',
         'indicators': 'Показатели госпрограмм',
+        'surveys': 'Опросы о качестве ответов',
     } -%}
     case {{ source_expr }}
         {%- for code, name in names.items() %}
@@ -70,5 +71,5 @@
 
 {#- The source family codes, in display order (kpi_data_freshness lists every one, loaded or not). -#}
 {% macro source_codes() -%}
-    {{ return(['pos', 'im', 'delo', 'indicators']) }}
+    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators']) }}
 {%- endmacro %}

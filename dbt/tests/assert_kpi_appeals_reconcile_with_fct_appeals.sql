@@ -1,6 +1,7 @@
 -- The appeal KPI marts add up: per month and source, the counts of kpi_appeals (summed over its slices)
 -- and of kpi_appeals_headline equal those counted directly on fct_appeals, and the headline's shares
--- equal sum(numerator) / sum(denominator) of kpi_appeals. Returns the months and sources that differ.
+-- equal sum(numerator) / sum(denominator) of kpi_appeals (the on-time share
+-- over due_count). Returns the months and sources that differ.
 
 with
 
@@ -11,7 +12,9 @@ facts as (
         appeal_source,
         count(*) as appeals_count,
         {{ count_if('first_response_at is not null') }} as answered_count,
-        {{ count_if('first_response_at is not null and answered_on_time') }} as answered_on_time_count,
+        {{ count_if('answered_on_time') }} as answered_on_time_count,
+        {{ count_if('answered_on_time is not null') }} as due_count,
+        {{ count_if('is_not_yet_due') }} as not_yet_due_count,
         count(rating) as rated_count,
         {{ count_if('rating >= 4') }} as rated_4_5_count,
         {{ count_if('is_repeat') }} as repeat_count,
@@ -37,7 +40,9 @@ slices as (
         sum(repeat_count) as repeat_count,
         sum(rejected_count) as rejected_count,
         sum(open_overdue_count) as open_overdue_count,
-        {{ share('sum(answered_on_time_count)', 'sum(answered_count)') }} as share_answered_on_time,
+        sum(due_count) as due_count,
+        sum(not_yet_due_count) as not_yet_due_count,
+        {{ share('sum(answered_on_time_count)', 'sum(due_count)') }} as share_answered_on_time,
         {{ share('sum(rated_4_5_count)', 'sum(rated_count)') }} as share_rated_4_5
     from {{ ref('kpi_appeals') }}
     group by
@@ -80,6 +85,9 @@ compared as (
         or facts.repeat_count <> slices.repeat_count
         or facts.rejected_count <> slices.rejected_count
         or facts.open_overdue_count <> slices.open_overdue_count
+        or facts.due_count <> slices.due_count
+        or facts.not_yet_due_count <> slices.not_yet_due_count
+        or facts.due_count <> headline.due_count
         or facts.appeals_count <> headline.appeals_count
         or facts.answered_on_time_count <> headline.answered_on_time_count
         or facts.rated_4_5_count <> headline.rated_4_5_count

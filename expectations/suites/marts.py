@@ -245,11 +245,26 @@ _FACT_APPEALS_PER_SOURCE = (
 )
 
 
+# The on-time rule's counts (dbt/README.md, "On time"): the share's denominator and the open appeals not
+# yet due are parts of the appeals; the numerator is within the denominator.
+_ON_TIME_COUNTS = ("due_count", "not_yet_due_count", "extended_count")
+
+# The IM SLA quality measure: the share of answered incidents whose platform verdict («Уложились или нет
+# после назн. ПИ») differs from the warehouse's. Project definition: above 5 % in a month the warehouse
+# no longer computes the SLA as the platform does (a changed calendar, export or clock start), and the
+# headline loses its certification until someone looks.
+PLATFORM_DISAGREEMENT_MAX_SHARE = 0.05
+PLATFORM_DISAGREEMENT_CHECK = (
+    f"IM SLA verdict disagrees with the platform on at most {PLATFORM_DISAGREEMENT_MAX_SHARE:.0%}"
+)
+
+
 def _appeal_count_checks() -> tuple[Check, ...]:
     return (
-        *non_negative("appeals_count", *_APPEAL_COUNTS, "rated_4_5_count"),
-        *(not_above(c, "appeals_count") for c in _APPEAL_COUNTS),
+        *non_negative("appeals_count", *_APPEAL_COUNTS, "rated_4_5_count", *_ON_TIME_COUNTS),
+        *(not_above(c, "appeals_count") for c in (*_APPEAL_COUNTS, *_ON_TIME_COUNTS)),
         not_above("rated_4_5_count", "rated_count"),
+        not_above("answered_on_time_count", "due_count"),
     )
 
 
@@ -330,6 +345,7 @@ KPI_APPEALS_HEADLINE_SUITE = SuiteSpec(
             "rating_target_share",
             "share_repeat",
             "share_rejected",
+            "share_platform_disagreement",
         ),
         *non_negative(
             "appeals_count",
@@ -343,12 +359,30 @@ KPI_APPEALS_HEADLINE_SUITE = SuiteSpec(
             "open_overdue_count",
             "first_response_hours_median",
             "first_response_work_hours_median",
+            *_ON_TIME_COUNTS,
+            "platform_verdict_count",
+            "platform_disagreement_count",
         ),
         *(
             not_above(c, "appeals_count")
-            for c in ("answered_count", "answered_on_time_count", "rated_count", "repeat_count")
+            for c in (
+                "answered_count",
+                "answered_on_time_count",
+                "rated_count",
+                "repeat_count",
+                *_ON_TIME_COUNTS,
+                "platform_verdict_count",
+            )
         ),
         not_above("rated_4_5_count", "rated_count"),
+        not_above("answered_on_time_count", "due_count"),
+        not_above("platform_disagreement_count", "platform_verdict_count"),
+        no_rows(
+            PLATFORM_DISAGREEMENT_CHECK,
+            "select month_start, appeal_source, platform_verdict_count, platform_disagreement_count"
+            " from {batch} where platform_disagreement_count"
+            f" > {PLATFORM_DISAGREEMENT_MAX_SHARE} * platform_verdict_count",
+        ),
         no_rows(
             "meets_rating_target agrees with the shares",
             "select month_start, appeal_source, share_rated_4_5, rating_target_share, meets_rating_target"

@@ -34,6 +34,7 @@ from ingestion.schemas import (
     POS_APPEAL_EVENTS,
     POS_APPEALS,
     RAW_SCHEMA,
+    SURVEY_RATINGS,
     Table,
 )
 from ingestion.sources import SOURCES
@@ -159,6 +160,15 @@ IM_INCIDENTS_SUITE = raw_table_suite(
         in_set("incident_type", ("Решаемый", "Информационный"), severity="warning"),
         in_set("on_time_after_assignment", ("Да", "-"), severity="warning"),
         in_set("survey_sent", YES_NO, severity="warning"),
+    ),
+)
+
+SURVEY_RATINGS_SUITE = raw_table_suite(
+    SURVEY_RATINGS,
+    "surveys",
+    (
+        in_set("appeal_system", ("ПОС", "Инцидент Менеджмент")),
+        between("rating", *RATINGS),
     ),
 )
 
@@ -297,6 +307,7 @@ RAW_SUITES: tuple[SuiteSpec, ...] = (
     POS_APPEALS_SUITE,
     POS_APPEAL_EVENTS_SUITE,
     IM_INCIDENTS_SUITE,
+    SURVEY_RATINGS_SUITE,
     DELO_DOC_RC_SUITE,
     DELO_RESOLUTION_SUITE,
     DELO_REPLY_SUITE,

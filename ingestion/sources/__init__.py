@@ -11,6 +11,7 @@ from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
 from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
+from ingestion.sources.surveys import SurveyCsvReader
 
 __all__ = [
     "NAME_CARRIES_DATA",
@@ -30,6 +31,7 @@ __all__ = [
 _READERS: dict[str, dict[str, type]] = {
     "pos": {".jsonl": PosJsonLinesReader, ".csv": PosCsvReader},
     "im": {".xlsx": ImXlsxReader},
+    "surveys": {".csv": SurveyCsvReader},
     "delo": {".csv": DeloCsvReader},
     "indicators": {".xlsx": IndicatorsXlsxReader},
 }

@@ -39,14 +39,15 @@ KPI_COLUMNS: dict[str, list[str]] = {
         first_response_hours_mean first_response_hours_median first_response_work_hours_sum
         first_response_work_hours_mean first_response_work_hours_median rated_count rated_4_5_count
         share_rated_4_5 rating_target_share repeat_count share_repeat moderated_count rejected_count
-        share_rejected open_overdue_count
+        share_rejected open_overdue_count due_count due_work_count not_yet_due_count extended_count
     """),
     "kpi_appeals_headline": _columns("""
         month_start appeal_source appeal_source_name appeals_count answered_count answered_on_time_count
         share_answered_on_time on_time_target_share first_response_hours_median
         first_response_work_hours_median rated_count rated_4_5_count share_rated_4_5 rating_target_share
         meets_rating_target repeat_count share_repeat rejected_count moderated_count share_rejected
-        open_overdue_count
+        open_overdue_count due_count not_yet_due_count extended_count platform_verdict_count
+        platform_disagreement_count share_platform_disagreement
     """),
     "kpi_authority_rating": _columns("""
         month_start organisation_key organisation_name organisation_kind sector_code sector_name

@@ -32,7 +32,12 @@ from expectations.certification import (
 from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
-from expectations.suites.marts import RECONCILES_WITH_FACTS, RECONCILES_WITH_RAW, UNPLACED_SHARE_CHECK
+from expectations.suites.marts import (
+    PLATFORM_DISAGREEMENT_CHECK,
+    RECONCILES_WITH_FACTS,
+    RECONCILES_WITH_RAW,
+    UNPLACED_SHARE_CHECK,
+)
 from ingestion.load import load_landing
 from tests import factories as f
 from tests.conftest import SampleBuild
@@ -163,6 +168,19 @@ CASES: list[tuple[str, str, set[str]]] = [
         {RECONCILES_WITH_FACTS, "months reconcile with kpi_appeals"},
     ),
     (
+        "marts.kpi_appeals",
+        "update marts.kpi_appeals set due_count = answered_on_time_count - 1, not_yet_due_count = -1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals where answered_on_time_count > 0)",
+        {"answered_on_time_count <= due_count", "not_yet_due_count in 0.."},
+    ),
+    (
+        "marts.kpi_appeals_headline",
+        "update marts.kpi_appeals_headline set platform_verdict_count = 20, platform_disagreement_count = 2,"
+        " share_platform_disagreement = 0.1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals_headline)",
+        {PLATFORM_DISAGREEMENT_CHECK},
+    ),
+    (
         "marts.kpi_appeals_headline",
         "update marts.kpi_appeals_headline set share_rated_4_5 = -0.1"
         " where ctid = (select min(ctid) from marts.kpi_appeals_headline)",
@@ -275,6 +293,7 @@ def test_lineage_comes_from_the_dbt_graph() -> None:
         "raw.pos_appeals",
         "raw.pos_appeal_events",
         "raw.im_incidents",
+        "raw.survey_ratings",
     }
     assert "raw.delo_reply" in upstream["marts.fct_decisions"]
     assert upstream["marts.fct_indicator_values"] == ("raw.indicator_values",)
@@ -361,7 +380,8 @@ def test_a_corrupted_batch_withdraws_certification_where_it_should_and_a_correct
     assert {s.mart for s in good if s.is_certified} == all_marts, [s for s in good if not s.is_certified]
     assert all(s.data_as_of is not None for s in good)
 
-    # A ПОС export whose appeal was answered two days before it was created (a source-system bug).
+    # A ПОС export whose appeal was answered (its first SEND_RESPONSE) two days before it was created
+    # (a source-system bug).
     bad = tmp_path / "bad"
     f.write_jsonl(
         bad / "pos" / "pos_appeals_2026-03.jsonl",
@@ -370,7 +390,7 @@ def test_a_corrupted_batch_withdraws_certification_where_it_should_and_a_correct
                 9_100_001,
                 "2026-03-05T10:00:00+07:00",
                 "2026-03-03T10:00:00+07:00",
-                "2026-03-05T12:00:00+07:00",
+                "2026-03-03T10:00:00+07:00",
             )
         ],
     )
@@ -430,7 +450,7 @@ def test_in_dagster_a_failed_suite_is_a_failed_check_and_the_run_stays_green(tmp
                 9_100_001,
                 "2026-03-05T10:00:00+07:00",
                 "2026-03-03T10:00:00+07:00",
-                "2026-03-05T12:00:00+07:00",
+                "2026-03-03T10:00:00+07:00",  # the first SEND_RESPONSE before creation
             )
         ],
     )

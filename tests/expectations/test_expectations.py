@@ -19,7 +19,7 @@ from expectations.context import sqlalchemy_url
 from expectations.runner import UnknownSuiteError
 from expectations.suites import RAW_SUITES
 from ingestion.load import load_landing
-from ingestion.sources import delo, im, pos
+from ingestion.sources import delo, im, pos, surveys
 from tests import factories as f
 
 RAW = [s.name for s in RAW_SUITES]
@@ -66,6 +66,20 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {"DUE": "0.1.2.", "CLASSIF_NAME": "Иванов И.И.", "IS_NODE": "0", "DELETED": "0"},
         ],
     )
+    f.write_csv(
+        root / "surveys" / "survey_ratings_2026-02.csv",
+        surveys.HEADER,
+        [
+            {"Система": "ПОС", "ID обращения": "1", "Оценка": "5", "Дата оценки": "10.02.2026 12:00"},
+            {
+                "Система": "Инцидент Менеджмент",
+                "ID обращения": "2",
+                "Оценка": "3",
+                "Дата оценки": "11.02.2026 12:00",
+            },
+        ],
+        encoding="utf-8-sig",
+    )
     f.write_indicators(
         root / "indicators" / "minzdrav_2026-04.xlsx",
         {
@@ -84,7 +98,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def loaded(dsn: str, landing: Path) -> str:
     results = load_landing(dsn, landing)
-    assert [r.status for r in results] == ["loaded"] * 8, [(r.file_name, r.error) for r in results]
+    assert [r.status for r in results] == ["loaded"] * 9, [(r.file_name, r.error) for r in results]
     return dsn
 
 
@@ -200,6 +214,16 @@ CASES: list[tuple[str, str, set[str]]] = [
         "alter table raw.im_incidents alter column incident_number drop not null;"
         " update raw.im_incidents set incident_number = null where incident_id = 1",
         {"incident_number not null"},
+    ),
+    (
+        "raw.survey_ratings",
+        "update raw.survey_ratings set rating = 7 where appeal_id = 1",
+        {"rating in 1..5"},
+    ),
+    (
+        "raw.survey_ratings",
+        "update raw.survey_ratings set appeal_system = 'Почта' where appeal_id = 2",
+        {"appeal_system in allowed set"},
     ),
     (
         "raw.delo_doc_rc",

@@ -86,7 +86,7 @@ def test_manifest_lists_every_file_with_its_rows(sample: tuple[Path, Manifest, f
         assert 0 <= entry.bad_rows <= entry.rows
         if entry.rows >= 50:
             assert entry.bad_rows >= 1, entry.path
-    assert {f.source for f in manifest.files} == {"pos", "im", "delo", "indicators"}
+    assert {f.source for f in manifest.files} == {"pos", "im", "surveys", "delo", "indicators"}
 
 
 def test_file_names_follow_the_format_doc(sample: tuple[Path, Manifest, float]) -> None:
@@ -144,6 +144,37 @@ def test_pos_appeals_reappear_with_a_newer_state(sample: tuple[Path, Manifest, f
     for versions in seen.values():
         times = [e["CreatedAt"] for e in versions[-1]["History"]]
         assert times == sorted(times)
+
+
+def test_the_hard_cases_of_the_kpi_rules_are_in_the_sample(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    latest: dict[int, dict[str, object]] = {}
+    for path in sorted((out / "pos").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line) if line.endswith("}") else None
+            if rec and "Id" in rec:
+                latest[rec["Id"]] = rec
+    kinds = {rec["AppealKind"] for rec in latest.values()}
+    assert kinds == {"обращение", "сообщение"}
+    assert not any(rec.get("Rating") for rec in latest.values())  # ratings are in the survey file only
+    statuses = [[e["Status"] for e in rec["History"]] for rec in latest.values()]  # type: ignore[union-attr]
+    assert any("POSTPONE" in s for s in statuses)
+    assert any(s.count("SEND_RESPONSE") == 2 for s in statuses)  # answered twice
+    assert any("SEND_RESPONSE" not in s and "MODERATION_DECLINE" not in s for s in statuses)  # still open
+    with (out / "surveys" / "survey_ratings_2025-12.csv").open(encoding="utf-8-sig", newline="") as fh:
+        ratings = list(csv.DictReader(fh, delimiter=";"))
+    assert {r["Система"] for r in ratings} >= {"ПОС", "Инцидент Менеджмент"}
+    assert all(r["Оценка"] in {"1", "2", "3", "4", "5", "6"} for r in ratings)
+    rows = []
+    for path in sorted((out / "im").glob("*.xlsx")):
+        wb = load_workbook(path, read_only=True)
+        it = wb.worksheets[0].iter_rows(values_only=True)
+        header = list(next(it))
+        rows += [dict(zip(header, r, strict=False)) for r in it]
+        wb.close()
+    authors = [r["URL автора"] for r in rows if r["URL автора"]]
+    assert len(set(authors)) < len(authors)  # some authors write again: repeats
+    assert any(r["ID"] and not r["Время 1го ответа ПИ"] for r in rows)  # unanswered incidents
 
 
 def test_im_has_the_real_47_column_header_and_value_shapes(sample: tuple[Path, Manifest, float]) -> None:

@@ -2,15 +2,23 @@
 -- refresh builds them. fct_appeals (incremental) selects from this view, only the appeals that need
 -- recomputing; the singular test tests/assert_fct_appeals_matches_full_refresh.sql compares the two.
 --
--- Rules:
---   deadline_at        the official deadline of the channel: ПОС deadline_calendar_at (created +
---                      pos_answer_days calendar days), IM deadline_working_at (created +
---                      incident_first_response_work_hours working hours); see int_appeals__response_times
---   answered_on_time*  true when first_response_at <= the deadline (on the deadline counts as on
---                      time); false when answered later, when closed without an answer, or when still
---                      open and the deadline has passed as of the source's as-of time; null when
---                      declined at moderation (no answer due) or open with the deadline still ahead
+-- Rules (dbt/README.md, "On time"):
+--   deadline_at        the official deadline: ПОС deadline_calendar_at (by kind: 59-ФЗ обращение 30
+--                      days, +30 once when extended in time; сообщение pos_answer_days days), IM
+--                      deadline_working_at (8 working hours from the assignment of the last executor,
+--                      else from creation); see int_appeals__response_times
+--   answered_on_time*  true when the FIRST response (first SEND_RESPONSE) came at or before the
+--                      deadline (on the deadline counts as on time); false when answered later, when
+--                      closed without an answer, or when still open and the deadline has passed as of
+--                      the source's as-of time (an open appeal past its deadline is late); null when
+--                      declined at moderation (no answer due) or open with the deadline still ahead.
+--                      So the on-time denominator (answered_on_time not null) is every appeal whose
+--                      deadline has passed, answered or not, plus those answered before it.
+--   is_not_yet_due     open, not answered, not declined, deadline still ahead: «в работе, срок не
+--                      наступил», reported apart from the on-time share
 --   is_overdue_open    open (not answered, not declined) and deadline_at before the as-of time
+--   is_platform_verdict_disagreement  IM: the platform's «Уложились или нет после назн. ПИ» differs
+--                      from answered_on_time (answered incidents with a verdict only; else null)
 --   as-of time         per source, the latest source_updated_at of any appeal of that source: the
 --                      moment the newest export describes (ПОС and IM exports are taken separately)
 
@@ -59,6 +67,8 @@ joined as (
         response_times.response_minutes_working,
         response_times.deadline_calendar_at,
         response_times.deadline_working_at,
+        response_times.sla_started_at,
+        response_times.is_deadline_extended,
         case
             when appeals.appeal_source = 'pos' then response_times.deadline_calendar_at
             else response_times.deadline_working_at
@@ -113,6 +123,19 @@ judged as (
 
 ),
 
+classified as (
+
+    select
+        *,
+        on_time_deadline_at is null and moderation_outcome <> 'declined' as is_not_yet_due,
+        case
+            when appeal_source = 'im' and first_response_at is not null
+                then platform_on_time <> on_time_deadline_at
+        end as is_platform_verdict_disagreement
+    from judged
+
+),
+
 final as (
 
     select
@@ -139,6 +162,10 @@ final as (
         on_time_deadline_at as answered_on_time,
         on_time_deadline_calendar_at as answered_on_time_calendar,
         on_time_deadline_working_at as answered_on_time_working,
+        is_not_yet_due,
+        is_deadline_extended,
+        platform_on_time as is_on_time_by_platform,
+        is_platform_verdict_disagreement,
         is_repeat,
         is_repeat_by_person,
         is_repeat_by_address,
@@ -150,6 +177,7 @@ final as (
 
         -- timestamps
         created_at,
+        sla_started_at,
         first_response_at,
         closed_at,
         deadline_at,
@@ -157,7 +185,7 @@ final as (
         deadline_working_at,
         source_updated_at
 
-    from judged
+    from classified
 
 )
 

@@ -6,6 +6,10 @@
 -- IS a repeat; one day more is not. Two appeals created at the same moment: the one with the greater
 -- source id is the repeat. Appeals of different sources are never compared (different identifiers,
 -- address formats and topic taxonomies). Unknown topics ('unknown') and blank keys never match.
+-- Both sources count: a ПОС appeal by applicant or Location.Address, an Инцидент Менеджмент incident by
+-- the author's profile (author_key) or the address of the incident.
+-- An earlier appeal DECLINED at moderation does not make a later one a repeat: the applicant who
+-- writes again after a rejection has not been answered, and the first one is no appeal on the matter.
 
 with
 
@@ -17,6 +21,7 @@ appeals as (
         topic_key,
         person_key,
         address_key,
+        moderation_outcome,
         created_at,
         cast({{ to_source_local('created_at') }} as date) as created_local_date
     from {{ ref('int_appeals__unioned') }}
@@ -36,6 +41,7 @@ same_person as (
             and current_appeal.person_key = earlier.person_key
     where
         current_appeal.topic_key <> 'unknown'
+        and earlier.moderation_outcome is distinct from 'declined'
         and earlier.created_local_date
         >= {{ dbt.dateadd('day', -1 * var('repeat_window_days'), 'current_appeal.created_local_date') }}
         and (
@@ -61,6 +67,7 @@ same_address as (
             and current_appeal.address_key = earlier.address_key
     where
         current_appeal.topic_key <> 'unknown'
+        and earlier.moderation_outcome is distinct from 'declined'
         and earlier.created_local_date
         >= {{ dbt.dateadd('day', -1 * var('repeat_window_days'), 'current_appeal.created_local_date') }}
         and (

@@ -9,6 +9,18 @@
 --   organisation  ПОС by INN (else by name); IM «Отдел» by name; else 'unknown'
 --   channel       'pos', or 'im_<network>' from IM «Социальная сеть» ('im_other' when not known)
 --   person_key    ПОС applicant_key, IM author_key (both keyed pseudonyms from staging)
+--   appeal kind   ПОС: the export's AppealKind / «Вид обращения» ('appeal' = 59-ФЗ обращение,
+--                 'message' = ПОС сообщение), var pos_default_appeal_kind when the export says
+--                 nothing; IM: 'incident'
+--   first response ПОС: the FIRST SEND_RESPONSE event of the history (AnswerAt is the latest answer:
+--                 an appeal answered twice keeps its first answer time); AnswerAt only when the
+--                 export has no history (the CSV report)
+--   extension     ПОС: the first POSTPONE event (whether it moves the deadline is decided in
+--                 int_appeals__response_times)
+--   SLA start     IM: «Время назначения последнего исполнителя» (assigned_at), with the platform's own
+--                 verdict «Уложились или нет после назн. ПИ» kept as platform_on_time
+--   rating        the response survey (stg_surveys__ratings: the latest rating by rating time of the
+--                 appeal), never the appeal export
 --   address_key   the address with runs of blanks and punctuation collapsed (ПОС Location.Address;
 --                 IM locality, street, house when street and house are given)
 --
@@ -40,6 +52,12 @@ im_incidents as (
 
 ),
 
+survey_ratings as (
+
+    select * from {{ ref('stg_surveys__ratings') }}
+
+),
+
 topics as (
 
     select * from {{ ref('int_topics__mapped') }}
@@ -63,6 +81,7 @@ pos_event_summary as (
     select
         appeal_id,
         min(case when status_code = 'SEND_RESPONSE' then created_at end) as first_response_event_at,
+        min(case when status_code = 'POSTPONE' then created_at end) as first_postpone_at,
         max(case when status_code = 'MODERATION_DECLINE' then created_at end) as declined_at
     from pos_events
     group by appeal_id
@@ -87,7 +106,7 @@ pos_shaped as (
         pos_appeals.org_name as organisation_name,
         pos_appeals.applicant_key as person_key,
         pos_appeals.location_address as address_text,
-        pos_appeals.appeal_kind_code,
+        coalesce(pos_appeals.appeal_kind_code, '{{ var("pos_default_appeal_kind") }}') as appeal_kind_code,
         pos_appeals.status_code,
         case
             when pos_appeals.status_code = 'MODERATION_DECLINE' then 'declined'
@@ -95,10 +114,12 @@ pos_shaped as (
             else 'accepted'
         end as moderation_outcome,
         pos_appeals.status_code not in ('SEND_RESPONSE', 'MODERATION_DECLINE') as is_open,
-        pos_appeals.rating,
+        cast(null as boolean) as platform_on_time,
         pos_appeals.batch_id,
         pos_appeals.created_at,
-        coalesce(pos_appeals.answer_at, pos_event_summary.first_response_event_at) as first_response_at,
+        cast(null as timestamp with time zone) as assigned_at,
+        pos_event_summary.first_postpone_at as extension_requested_at,
+        coalesce(pos_event_summary.first_response_event_at, pos_appeals.answer_at) as first_response_at,
         case
             when pos_appeals.status_code = 'SEND_RESPONSE'
                 then coalesce(pos_appeals.answer_at, pos_appeals.last_event_at)
@@ -142,13 +163,15 @@ im_shaped as (
             when nullif(trim(street), '') is not null and nullif(trim(house), '') is not null
                 then concat_ws(', ', locality, street, house)
         end as address_text,
-        cast(null as varchar) as appeal_kind_code,
+        'incident' as appeal_kind_code,
         current_step_code as status_code,
         'accepted' as moderation_outcome,
         finished_at is null as is_open,
-        rating,
+        is_on_time_after_assignment as platform_on_time,
         batch_id,
         created_at,
+        assigned_at,
+        cast(null as timestamp with time zone) as extension_requested_at,
         first_response_at,
         finished_at as closed_at,
         coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at
@@ -170,6 +193,7 @@ resolved as (
         unioned.*,
         coalesce(topics.topic_key, 'unknown') as resolved_topic_key,
         coalesce(topics.sector_code, 'undefined') as sector_code,
+        survey_ratings.rating,
         coalesce(
             cast(municipality_by_code.oktmo as varchar),
             cast(municipality_by_name.oktmo as varchar),
@@ -182,6 +206,10 @@ resolved as (
     from unioned
     left join topics
         on unioned.topic_key = topics.topic_key
+    left join survey_ratings
+        on
+            unioned.appeal_source = survey_ratings.appeal_source
+            and unioned.source_appeal_id = survey_ratings.appeal_id
     left join municipalities as municipality_by_code
         on unioned.municipality_code = cast(municipality_by_code.oktmo as varchar)
     left join municipalities as municipality_by_name
@@ -221,12 +249,15 @@ final as (
         status_code,
         moderation_outcome,
         is_open,
+        platform_on_time,
 
         -- measures
         rating,
 
         -- timestamps
         created_at,
+        assigned_at,
+        extension_requested_at,
         first_response_at,
         closed_at,
         source_updated_at

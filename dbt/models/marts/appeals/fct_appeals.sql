@@ -10,7 +10,9 @@
 --      held) with the same person or address, created from a day before to repeat_window_days + 2
 --      days after a changed appeal (a superset of the appeals whose is_repeat it can change);
 --   3. every appeal still open in the table: is_overdue_open and the on-time flags of open appeals
---      depend on the as-of time, which moves with every new export.
+--      depend on the as-of time, which moves with every new export;
+--   4. re-rated appeals: whose survey rating (stg_surveys__ratings, a source of its own, loaded in
+--      batches of its own) differs from the one the table holds.
 -- Closed appeals outside these sets cannot change: their columns depend only on their own row, on
 -- the calendar and on earlier appeals. tests/assert_fct_appeals_matches_full_refresh.sql checks
 -- that the table equals the full-refresh logic.
@@ -41,7 +43,8 @@ appeals as (
             person_key,
             address_key,
             created_at,
-            batch_id
+            batch_id,
+            rating
         from {{ ref('int_appeals__unioned') }}
 
     ),
@@ -112,6 +115,16 @@ appeals as (
             source_appeal_id
         from {{ this }}
         where is_open
+        union
+        select
+            appeal_keys.appeal_source,
+            appeal_keys.source_appeal_id
+        from appeal_keys
+        inner join {{ this }} as previous
+            on
+                appeal_keys.appeal_source = previous.appeal_source
+                and appeal_keys.source_appeal_id = previous.source_appeal_id
+        where appeal_keys.rating is distinct from previous.rating
 
     ),
 
@@ -142,6 +155,10 @@ final as (
         answered_on_time,
         answered_on_time_calendar,
         answered_on_time_working,
+        is_not_yet_due,
+        is_deadline_extended,
+        is_on_time_by_platform,
+        is_platform_verdict_disagreement,
         is_repeat,
         is_repeat_by_person,
         is_repeat_by_address,
@@ -153,6 +170,7 @@ final as (
 
         -- timestamps
         created_at,
+        sla_started_at,
         first_response_at,
         closed_at,
         deadline_at,

@@ -6,12 +6,17 @@
 -- Definitions (vars in dbt_project.yml; the rules per appeal are in fct_appeals):
 --   month_start                   month of the appeal's local creation date (a cohort: an appeal is
 --                                 counted in the month it was created, whenever it was answered)
---   share_answered_on_time        answered_on_time_count / answered_count: of the appeals with a first
---                                 response, those answered by the channel's official deadline (ПОС
---                                 created + pos_answer_days calendar days, IM created +
---                                 incident_first_response_work_hours working hours)
---   share_answered_on_time_work   answered_on_time_work_count / answered_count, against the working-time
---                                 deadline (ПОС pos_answer_days working days; IM the official one)
+--   share_answered_on_time        answered_on_time_count / due_count: due_count = every appeal whose
+--                                 official deadline has passed (answered or not: open past it is late)
+--                                 plus those answered before it; answered_on_time_count = first response
+--                                 (first SEND_RESPONSE) by the deadline (ПОС by kind: 59-ФЗ обращение 30
+--                                 days, +30 once if extended in time, сообщение pos_answer_days days; IM
+--                                 incident_first_response_work_hours working hours from the assignment)
+--   share_answered_on_time_work   answered_on_time_work_count / due_work_count, the same against the
+--                                 working-time deadline
+--   not_yet_due_count             open, not answered, deadline ahead («в работе, срок не наступил»):
+--                                 outside the on-time shares
+--   extended_count                ПОС appeals whose deadline an in-time POSTPONE extended
 --   first_response_*hours_*       calendar / working hours from creation to the first response, over
 --                                 the answered appeals (sum, mean = sum / answered_count, median)
 --   share_rated_4_5               rated_4_5_count / rated_count, to compare with rating_target_share
@@ -71,9 +76,12 @@ aggregated as (
         topic_key,
         count(*) as appeals_count,
         {{ count_if('first_response_at is not null') }} as answered_count,
-        {{ count_if('first_response_at is not null and answered_on_time') }} as answered_on_time_count,
-        {{ count_if('first_response_at is not null and answered_on_time_working') }}
-            as answered_on_time_work_count,
+        {{ count_if('answered_on_time') }} as answered_on_time_count,
+        {{ count_if('answered_on_time is not null') }} as due_count,
+        {{ count_if('answered_on_time_working') }} as answered_on_time_work_count,
+        {{ count_if('answered_on_time_working is not null') }} as due_work_count,
+        {{ count_if('is_not_yet_due') }} as not_yet_due_count,
+        {{ count_if('is_deadline_extended') }} as extended_count,
         sum(case when first_response_at is not null then response_minutes_calendar end) / 60.0
             as first_response_hours_sum,
         {{ median('case when first_response_at is not null then response_minutes_calendar end') }} / 60.0
@@ -123,9 +131,9 @@ final as (
         cast(aggregated.appeals_count as integer) as appeals_count,
         cast(aggregated.answered_count as integer) as answered_count,
         cast(aggregated.answered_on_time_count as integer) as answered_on_time_count,
-        {{ share('aggregated.answered_on_time_count', 'aggregated.answered_count') }} as share_answered_on_time,
+        {{ share('aggregated.answered_on_time_count', 'aggregated.due_count') }} as share_answered_on_time,
         cast(aggregated.answered_on_time_work_count as integer) as answered_on_time_work_count,
-        {{ share('aggregated.answered_on_time_work_count', 'aggregated.answered_count') }}
+        {{ share('aggregated.answered_on_time_work_count', 'aggregated.due_work_count') }}
             as share_answered_on_time_work,
         round(cast(aggregated.first_response_hours_sum as numeric), 4) as first_response_hours_sum,
         {{ share('aggregated.first_response_hours_sum', 'aggregated.answered_count', 4) }}
@@ -145,7 +153,11 @@ final as (
         cast(aggregated.moderated_count as integer) as moderated_count,
         cast(aggregated.rejected_count as integer) as rejected_count,
         {{ share('aggregated.rejected_count', 'aggregated.moderated_count') }} as share_rejected,
-        cast(aggregated.open_overdue_count as integer) as open_overdue_count
+        cast(aggregated.open_overdue_count as integer) as open_overdue_count,
+        cast(aggregated.due_count as integer) as due_count,
+        cast(aggregated.due_work_count as integer) as due_work_count,
+        cast(aggregated.not_yet_due_count as integer) as not_yet_due_count,
+        cast(aggregated.extended_count as integer) as extended_count
 
     from aggregated
     left join channels

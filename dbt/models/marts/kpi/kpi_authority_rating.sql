@@ -4,7 +4,8 @@
 -- kpi_appeals under «Не определено»).
 --
 -- Component scores, each 0–100 (null when the body has no data for it in the month):
---   score_on_time    100 × share_answered_on_time (answered_on_time_count / answered_count)
+--   score_on_time    100 × share_answered_on_time (answered_on_time_count / due_count: an appeal
+--                    still open past its deadline is late, as in kpi_appeals)
 --   score_rating     100 × min(share_rated_4_5 / var rating_target_share, 1): reaching the 60 % target
 --                    gives the full score
 --   score_decisions  100 × share_decisions_on_time (executed on time / due поручения)
@@ -23,7 +24,7 @@
 --                    latest_rank_in_kind_from_bottom
 --                    repeat the body's ranks in that month on all its rows: the rank shown is the
 --                    latest period's, never the best rank over a period
--- Every share sits next to its numerator and denominator (answered_on_time_count / answered_count,
+-- Every share sits next to its numerator and denominator (answered_on_time_count / due_count,
 -- rated_4_5_count / rated_count, decisions_on_time_count / decisions_due_count, open_overdue_count /
 -- appeals_count), so a slice over several months computes the weighted share sum / sum.
 
@@ -43,6 +44,7 @@ appeals as (
         organisation_key,
         sum(appeals_count) as appeals_count,
         sum(answered_count) as answered_count,
+        sum(due_count) as due_count,
         sum(answered_on_time_count) as answered_on_time_count,
         sum(rated_count) as rated_count,
         sum(rated_4_5_count) as rated_4_5_count,
@@ -107,11 +109,12 @@ measured as (
         bodies.organisation_key,
         coalesce(appeals.appeals_count, 0) as appeals_count,
         coalesce(appeals.answered_count, 0) as answered_count,
+        coalesce(appeals.due_count, 0) as due_count,
         coalesce(appeals.answered_on_time_count, 0) as answered_on_time_count,
         coalesce(appeals.rated_count, 0) as rated_count,
         coalesce(appeals.rated_4_5_count, 0) as rated_4_5_count,
         coalesce(decisions.executed_on_time_count, 0) as decisions_on_time_count,
-        {{ share('appeals.answered_on_time_count', 'appeals.answered_count') }} as share_answered_on_time,
+        {{ share('appeals.answered_on_time_count', 'appeals.due_count') }} as share_answered_on_time,
         {{ share('appeals.rated_4_5_count', 'appeals.rated_count') }} as share_rated_4_5,
         coalesce(decisions.decisions_due_count, 0) as decisions_due_count,
         {{ share('decisions.executed_on_time_count', 'decisions.decisions_due_count') }}
@@ -236,6 +239,7 @@ final as (
         round(cast(ranked.composite_score as numeric), 2) as composite_score,
         cast(ranked.rank_in_kind as integer) as rank_in_kind,
         cast(ranked.answered_count as integer) as answered_count,
+        cast(ranked.due_count as integer) as due_count,
         cast(ranked.answered_on_time_count as integer) as answered_on_time_count,
         cast(ranked.rated_count as integer) as rated_count,
         cast(ranked.rated_4_5_count as integer) as rated_4_5_count,

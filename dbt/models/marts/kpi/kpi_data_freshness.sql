@@ -1,11 +1,12 @@
--- Freshness per source family for the data quality dashboard: one row for each of pos, im, delo and
--- indicators, even before its first load (then the counts are 0 and the dates null).
+-- Freshness per source family for the data quality dashboard: one row for each of pos, im, surveys,
+-- delo and indicators, even before its first load (then the counts are 0 and the dates null).
 --   batches_count, rows_*   over the source's LOADED batches (failed and rejected files are in
 --                           kpi_source_loads)
 --   last_loaded_at          when the last loaded batch finished
 --   data_as_of              the latest business date in the data: ПОС and IM the latest local creation
---                           date of an appeal, «Дело» the date of the latest export, indicators the end
---                           of the latest period with a reported fact
+--                           date of an appeal, surveys the latest local date of a rating, «Дело» the
+--                           date of the latest export, indicators the end of the latest period with a
+--                           reported fact
 
 with
 
@@ -39,6 +40,11 @@ business_dates as (
         max(created_date) as data_as_of
     from {{ ref('fct_appeals') }}
     group by appeal_source
+    union all
+    select
+        'surveys' as source,
+        max(cast({{ to_source_local('rated_at') }} as date)) as data_as_of
+    from {{ ref('stg_surveys__ratings') }}
     union all
     select
         'delo' as source,

@@ -1,8 +1,8 @@
 -- Инцидент Менеджмент incidents, one row per incident in its latest exported state.
 --
 -- An incident reappears in later monthly exports while it is being worked on; the latest state is
--- the row of the greatest batch (the latest export), then the last row. Real exports carry no time of
--- last change, so the end of the incident and its first response order rows of one batch.
+-- the row of the latest export (the greatest batch: files load in export order), then the last row
+-- of the file; the values' own dates do not rank exports.
 -- The author's profile URL is personal data: only a keyed pseudonym of it passes.
 -- Russian labels are kept for display, with stable codes next to them for filtering and logic.
 -- The social network is not a column of real exports: it is read from the post's URL.
@@ -25,11 +25,7 @@ exports_ranked as (
         count(*) over (partition by incident_id) as export_count,
         row_number() over (
             partition by incident_id
-            order by
-                batch_id desc,
-                finished_at desc nulls last,
-                first_response_at desc nulls last,
-                source_row desc
+            order by batch_id desc, source_row desc
         ) as export_rank
     from incidents
 

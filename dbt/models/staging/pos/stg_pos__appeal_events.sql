@@ -1,9 +1,10 @@
 -- ПОС status history: one row per status event of an appeal, from the appeal's latest export.
 --
 -- Each JSON-lines export repeats the whole history of every appeal it holds. The history kept is the
--- one of the export whose newest event is the newest, then the greatest batch: the same export that
--- stg_pos__appeals keeps when that export has a history (the CSV report has none; an appeal last
--- seen in a CSV file keeps the history of its latest JSON-lines export).
+-- one of the appeal's latest export that has a history (the greatest batch; the events' own dates do
+-- not rank exports): the same export that stg_pos__appeals keeps when that export has a history (the
+-- CSV report has none; an appeal last seen in a CSV file keeps the history of its latest JSON-lines
+-- export).
 
 with
 
@@ -31,7 +32,7 @@ chosen_export as (
         batch_id,
         row_number() over (
             partition by appeal_id
-            order by last_event_at desc, batch_id desc
+            order by batch_id desc
         ) as export_rank
     from history_per_export
 

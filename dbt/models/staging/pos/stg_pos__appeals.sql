@@ -1,9 +1,10 @@
 -- ПОС appeals, one row per appeal in its latest exported state, personal data pseudonymised.
 --
 -- A monthly export holds every appeal created or changed that month in its current state, so an
--- appeal reappears in later files. The latest state is the exported row whose newest history event
--- is the newest (the CSV report has no history: its created/answer time stands in), then the
--- greatest batch, then the last row of the file.
+-- appeal reappears in later files. The latest state is the row of the latest export: the greatest
+-- batch (files load in export order), then the last row of the file. The values' own dates do not
+-- rank exports: a later export may carry older dates (a CSV report without history, a corrected
+-- record) and is still the platform's latest word on the appeal.
 
 with
 
@@ -41,10 +42,6 @@ exports_ranked as (
         row_number() over (
             partition by appeals.appeal_id
             order by
-                coalesce(
-                    history_per_export.last_event_at,
-                    greatest(appeals.created_at, appeals.answer_at)
-                ) desc,
                 appeals.batch_id desc,
                 appeals.source_row desc
         ) as export_rank
