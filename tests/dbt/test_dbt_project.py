@@ -152,6 +152,30 @@ def test_kpi_marts_keep_the_agreed_columns_with_contracts_and_descriptions(manif
         assert all(spec["data_type"] for spec in node["columns"].values()), name
 
 
+def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
+    """The rule dbt-project-evaluator and dbt-bouncer apply: unique + not_null on one column, or
+    dbt_utils.unique_combination_of_columns (the local package in dbt/packages/dbt_utils)."""
+    tests: dict[str, set[tuple[str | None, str, str | None]]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        meta = node["test_metadata"]
+        for parent in node["depends_on"]["nodes"][:1]:
+            tests.setdefault(parent, set()).add(
+                (meta.get("namespace"), meta["name"], node.get("column_name"))
+            )
+    missing = []
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        found = tests.get(uid, set())
+        single = {c for ns, n, c in found if n == "unique"} & {c for ns, n, c in found if n == "not_null"}
+        compound = ("dbt_utils", "unique_combination_of_columns") in {(ns, n) for ns, n, _ in found}
+        if not (single - {None} or compound):
+            missing.append(node["name"])
+    assert missing == []
+
+
 def test_every_model_and_documented_column_has_a_description(manifest: dict[str, Any]) -> None:
     missing = [
         (node["name"], column)
