@@ -35,7 +35,8 @@ def write_survey(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8-
 
 
 def read_all(path: Path) -> list[Record | Rejected]:
-    return [i for i in reader_for("surveys", path).read(path, ReadContext()) if isinstance(i, Record | Rejected)]
+    items = reader_for("surveys", path).read(path, ReadContext())
+    return [i for i in items if isinstance(i, Record | Rejected)]
 
 
 def value(values: tuple[object, ...], name: str) -> object:
