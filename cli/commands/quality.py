@@ -24,6 +24,9 @@ _DSN = click.option(
 @click.group()
 def quality() -> None:
     """Validate the warehouse with Great Expectations and certify the marts."""
+    from core.dbt import prepare_manifest
+
+    prepare_manifest()  # the mart suites take the column rules of the marts' dbt YAML from it
 
 
 @quality.command()
