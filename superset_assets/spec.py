@@ -125,11 +125,16 @@ def trend(key: str, title: str, mart: str, metrics: list[str], fmt: str, *,
     }, width=width)  # fmt: skip
 
 
+# The authority rating's latest month, bodies with the minimum volume only (kpi_authority_rating.is_ranked)
+LATEST_RANKED = [is_true("is_latest_month"), is_true("is_ranked")]
+
+
 def ranking(key: str, title: str, mart: str, dimension: str, metrics: list[str], fmt: str, *,
             where: list[dict[str, Any]] | None = None, width: int = 6, limit: int = 25,
-            stack: bool = False) -> Chart:  # fmt: skip
+            stack: bool = False, weakest: bool = False) -> Chart:  # fmt: skip
     """A horizontal bar chart: the ``limit`` largest ``dimension`` values of the first metric (the
-    query orders by it, descending), the largest at the top."""
+    query orders by it, descending), the largest at the top; ``weakest``: the ``limit`` smallest, the
+    smallest at the top."""
     return Chart(key, title, mart, "echarts_timeseries_bar", {
         "x_axis": dimension,
         "metrics": metrics,
@@ -137,9 +142,10 @@ def ranking(key: str, title: str, mart: str, dimension: str, metrics: list[str],
         "adhoc_filters": _filters(mart, where),
         "orientation": "horizontal",
         "x_axis_sort": metrics[0],
-        "x_axis_sort_asc": True,  # horizontal bars are drawn bottom-up: ascending puts the largest on top
+        # horizontal bars are drawn bottom-up: ascending puts the largest on top, descending the smallest
+        "x_axis_sort_asc": not weakest,
         "timeseries_limit_metric": metrics[0],
-        "order_desc": True,
+        "order_desc": not weakest,
         "row_limit": limit,
         "y_axis_format": fmt,
         "show_legend": len(metrics) > 1,
@@ -268,8 +274,18 @@ LEADERSHIP = Dashboard(
         (
             ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок", "kpi_appeals",
                     "municipality_name", ["share_on_time"], ".0%"),
-            ranking("lead_authority_rank", "Органы власти: интегральный балл (20 лучших)",
-                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20),
+            ranking("lead_authority_rank", "Органы власти: 20 лучших (последний месяц рейтинга)",
+                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20,
+                    where=LATEST_RANKED),
+        ),
+        (
+            ranking("lead_authority_weakest", "Органы власти: 20 слабейших (последний месяц рейтинга)",
+                    "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20,
+                    where=LATEST_RANKED, weakest=True),
+            table("lead_authority_weakest_list", "Слабейшие органы: доли в последнем месяце",
+                  "kpi_authority_rating", ["organisation_name", "organisation_kind"],
+                  ["composite_score", "share_on_time", "share_rated_4_5", "share_decisions_on_time",
+                   "open_overdue"], where=LATEST_RANKED, ascending=True, limit=20, width=6),
         ),
         (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating"]),),
     ),

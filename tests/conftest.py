@@ -62,6 +62,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         EmbeddedWarehouse(get_settings()).stop()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group markers (its hook is registered later)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Give every test exactly one tier marker; keep the users of the shared build on one xdist worker."""
     for item in items:

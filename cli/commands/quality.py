@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.render import console, suite_results_table, table, warehouse_or_fail
+from core.dbt import prepare_manifest
 from core.settings import get_settings
 
 _DOCS = click.option(
@@ -35,6 +36,7 @@ def quality() -> None:
 @click.option("--list", "list_only", is_flag=True, help="List the suites and exit.")
 def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, list_only: bool) -> None:
     """Validate the warehouse against the suites; exit 1 when a suite fails."""
+    prepare_manifest()  # the mart suites take the column rules of the marts' dbt YAML from it
     from expectations.runner import UnknownSuiteError
     from expectations.runner import validate as run_validate
     from expectations.suites import SUITES
@@ -62,6 +64,7 @@ def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, li
 @_DSN
 def certify(marts: tuple[str, ...], run_id: str | None, docs_dir: Path | None, dsn: str | None) -> None:
     """Validate the marts (and the suites upstream of them) and record their certification."""
+    prepare_manifest()
     from expectations.certification import certify as run_certify
 
     statuses, results = run_certify(dsn or warehouse_or_fail(), run_id, marts or None, docs_dir=docs_dir)

@@ -108,7 +108,10 @@ def validate(manifest: Path | None) -> None:
 @superset.command()
 def deploy() -> None:
     """Publish the bundle to Superset and sync the certification record (no pipeline run)."""
+    from core.dbt import prepare_manifest
     from superset_assets import launcher
+
+    prepare_manifest()  # the certification record's suites read it
     from superset_assets.deploy import deploy as run_deploy
 
     dsn = warehouse_or_fail(start=True)

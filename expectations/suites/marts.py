@@ -37,15 +37,25 @@ from expectations.spec import (
     no_rows,
     non_negative,
     not_null,
-    unique_within,
 )
-from ingestion.sources import SOURCES
+from expectations.suites.from_dbt import structural_checks
 
 MARTS_SCHEMA = "marts"
 
 # The checks' names, for results and tests.
 RECONCILES_WITH_RAW = "rows reconcile with raw (loaded, not quarantined)"
 RECONCILES_WITH_FACTS = "totals reconcile with the facts"
+
+
+def mart_suite(table: str, checks: tuple[Check, ...], description: str = "") -> SuiteSpec:
+    """The suite of ``marts.<table>``: the structural checks of its dbt YAML (:mod:`from_dbt`) and the
+    hand-written ``checks`` dbt does not express. A hand-written check that repeats one of the dbt YAML
+    is an error: each rule is written once."""
+    derived = structural_checks(table)
+    repeated = sorted({c.name for c in derived} & {c.name for c in checks})
+    if repeated:
+        raise ValueError(f"marts.{table}: checks written in its dbt YAML too: {repeated}")
+    return SuiteSpec(MARTS_SCHEMA, table, (*derived, *checks), description)
 
 
 def no_orphans(column: str, dim: str, key: str | None = None) -> Check:
@@ -101,28 +111,9 @@ _RAW_APPEALS = (
 MAX_UNPLACED_SHARE = 0.10
 UNPLACED_SHARE_CHECK = f"appeals with an undetermined place at most {MAX_UNPLACED_SHARE:.0%} per source"
 
-FCT_APPEALS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+FCT_APPEALS_SUITE = mart_suite(
     "fct_appeals",
     (
-        unique_within("appeal_source", "source_appeal_id"),
-        *not_null(
-            "appeal_source",
-            "source_appeal_id",
-            "channel_key",
-            "topic_key",
-            "sector_code",
-            "municipality_key",
-            "organisation_key",
-            "created_date",
-            "created_at",
-            "deadline_at",
-            "is_open",
-            "is_repeat",
-        ),
-        in_set("appeal_source", ("pos", "im")),
-        in_set("moderation_outcome", ("accepted", "declined", "pending")),
-        between("rating", 1, 5),
         *non_negative("response_minutes_calendar", "response_minutes_working"),
         no_rows(
             "first_response_at >= created_at",
@@ -133,7 +124,6 @@ FCT_APPEALS_SUITE = SuiteSpec(
             "an overdue appeal is open",
             "select appeal_source, source_appeal_id from {batch} where is_overdue_open and not is_open",
         ),
-        in_set("municipality_method", ("location", "organisation", "undetermined")),
         no_rows(
             UNPLACED_SHARE_CHECK,
             "select appeal_source, count(*) as appeals,"
@@ -142,11 +132,6 @@ FCT_APPEALS_SUITE = SuiteSpec(
             f" having sum(case when municipality_method = 'undetermined' then 1 else 0 end)"
             f" > {MAX_UNPLACED_SHARE} * count(*)",
         ),
-        no_orphans("channel_key", "dim_channel"),
-        no_orphans("topic_key", "dim_topic"),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("municipality_key", "dim_municipality"),
-        no_orphans("organisation_key", "dim_organisation"),
         totals_match(
             RECONCILES_WITH_RAW,
             "select appeal_source as k, count(*) as total from {batch} t group by appeal_source",
@@ -161,21 +146,10 @@ _RAW_DECISIONS = (
     " where s.exported_at = (select max(exported_at) from raw.delo_resolution) having count(*) > 0"
 )
 
-FCT_DECISIONS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+FCT_DECISIONS_SUITE = mart_suite(
     "fct_decisions",
     (
-        unique_within("resolution_id"),
-        *not_null(
-            "resolution_id",
-            "organisation_key",
-            "sector_code",
-            "municipality_key",
-            "execution_bucket_code",
-            "exported_at",
-            "is_counted",
-        ),
-        in_set("execution_bucket_code", ("on_time", "late", "overdue", "not_due", "removed")),
+        *not_null("exported_at"),
         *non_negative("number_of_extensions", "days_late"),
         no_rows(
             "an extended decision has extensions",
@@ -191,9 +165,6 @@ FCT_DECISIONS_SUITE = SuiteSpec(
             "select resolution_id, execution_bucket_code from {batch}"
             " where executed_date is not null and execution_bucket_code not in ('on_time', 'late')",
         ),
-        no_orphans("organisation_key", "dim_organisation"),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("municipality_key", "dim_municipality"),
         totals_match(
             RECONCILES_WITH_RAW,
             "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
@@ -203,20 +174,12 @@ FCT_DECISIONS_SUITE = SuiteSpec(
     "Decision facts: one row per «Дело» поручение (its responsible executor) in the latest export.",
 )
 
-FCT_INDICATOR_VALUES_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+FCT_INDICATOR_VALUES_SUITE = mart_suite(
     "fct_indicator_values",
     (
-        unique_within("indicator_code", "period_type", "period_start"),
-        *not_null("indicator_code", "period_type", "period_start", "programme_key", "sector_code"),
-        in_set("period_type", ("month", "quarter", "year")),
         in_set("direction", ("increase", "decrease")),
         between("achievement_degree", 0, 1),
         non_negative("superseded_submissions")[0],
-        no_orphans("indicator_code", "dim_indicator"),
-        no_orphans("programme_key", "dim_programme"),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("organisation_key", "dim_organisation"),
         totals_match(
             RECONCILES_WITH_RAW,
             "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
@@ -268,39 +231,10 @@ def _appeal_count_checks() -> tuple[Check, ...]:
     )
 
 
-KPI_APPEALS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_APPEALS_SUITE = mart_suite(
     "kpi_appeals",
     (
-        unique_within(
-            "month_start",
-            "appeal_source",
-            "sector_code",
-            "municipality_key",
-            "organisation_key",
-            "channel_key",
-            "topic_key",
-        ),
-        *not_null(
-            "month_start",
-            "appeal_source",
-            "sector_code",
-            "sector_name",
-            "municipality_key",
-            "organisation_key",
-            "channel_key",
-            "topic_key",
-            "appeals_count",
-        ),
-        in_set("appeal_source", ("pos", "im")),
-        *shares(
-            "share_answered_on_time",
-            "share_answered_on_time_work",
-            "share_rated_4_5",
-            "rating_target_share",
-            "share_repeat",
-            "share_rejected",
-        ),
+        *shares("rating_target_share"),
         *_appeal_count_checks(),
         *non_negative(
             "first_response_hours_sum",
@@ -310,11 +244,6 @@ KPI_APPEALS_SUITE = SuiteSpec(
             "first_response_work_hours_mean",
             "first_response_work_hours_median",
         ),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("municipality_key", "dim_municipality"),
-        no_orphans("organisation_key", "dim_organisation"),
-        no_orphans("channel_key", "dim_channel"),
-        no_orphans("topic_key", "dim_topic"),
         totals_match(
             RECONCILES_WITH_FACTS,
             "select appeal_source as k, sum(appeals_count) as total from {batch} t group by appeal_source",
@@ -331,22 +260,10 @@ KPI_APPEALS_SUITE = SuiteSpec(
     "Appeal KPIs by month, source, sector, municipality, organisation, channel and topic.",
 )
 
-KPI_APPEALS_HEADLINE_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_APPEALS_HEADLINE_SUITE = mart_suite(
     "kpi_appeals_headline",
     (
-        unique_within("month_start", "appeal_source"),
-        *not_null("month_start", "appeal_source", "appeals_count"),
-        in_set("appeal_source", ("pos", "im")),
-        *shares(
-            "share_answered_on_time",
-            "on_time_target_share",
-            "share_rated_4_5",
-            "rating_target_share",
-            "share_repeat",
-            "share_rejected",
-            "share_platform_disagreement",
-        ),
+        *shares("on_time_target_share", "rating_target_share"),
         *non_negative(
             "appeals_count",
             "answered_count",
@@ -405,15 +322,9 @@ KPI_APPEALS_HEADLINE_SUITE = SuiteSpec(
     "Headline appeal KPIs for the whole region by month and source.",
 )
 
-KPI_AUTHORITY_RATING_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_AUTHORITY_RATING_SUITE = mart_suite(
     "kpi_authority_rating",
     (
-        unique_within("month_start", "organisation_key"),
-        *not_null("month_start", "organisation_key", "organisation_name", "composite_score", "is_ranked"),
-        *shares("share_answered_on_time", "share_rated_4_5", "share_decisions_on_time"),
-        between("composite_score", 0, 100),
-        between("rank_in_kind", 1, None),
         *non_negative("appeals_count", "decisions_due_count", "open_overdue_count"),
         not_above("answered_on_time_count", "answered_count"),
         not_above("rated_4_5_count", "rated_count"),
@@ -423,9 +334,6 @@ KPI_AUTHORITY_RATING_SUITE = SuiteSpec(
             "select month_start, organisation_key, is_ranked, rank_in_kind from {batch}"
             " where is_ranked <> (rank_in_kind is not null)",
         ),
-        no_orphans("organisation_key", "dim_organisation"),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("municipality_key", "dim_municipality"),
         totals_match(
             "appeals_count reconciles with kpi_appeals",
             "select month_start || '/' || organisation_key as k, appeals_count as total from {batch} t"
@@ -448,22 +356,16 @@ _BUCKETS = (
     "removed_count",
 )
 
-KPI_DECISION_DISCIPLINE_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_DECISION_DISCIPLINE_SUITE = mart_suite(
     "kpi_decision_discipline",
     (
-        unique_within("month_start", "organisation_key"),
-        *not_null("organisation_key", "decisions_count"),
-        *non_negative("decisions_count", *_BUCKETS, "extended_count", "days_late_mean"),
+        *non_negative("decisions_count", *_BUCKETS, "extended_count"),
         not_above("extended_count", "decisions_count"),
-        *shares("share_executed_on_time", "share_overdue"),
         no_rows(
             "buckets add up to decisions_count",
             f"select month_start, organisation_key, decisions_count from {{batch}}"
             f" where {' + '.join(_BUCKETS)} <> decisions_count",
         ),
-        no_orphans("organisation_key", "dim_organisation"),
-        no_orphans("sector_code", "dim_sector"),
         totals_match(
             RECONCILES_WITH_FACTS,
             "select 'all' as k, sum(decisions_count) as total from {batch} t having count(*) > 0",
@@ -475,30 +377,22 @@ KPI_DECISION_DISCIPLINE_SUITE = SuiteSpec(
     " and responsible executor.",
 )
 
-KPI_PROGRAMME_ACHIEVEMENT_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_PROGRAMME_ACHIEVEMENT_SUITE = mart_suite(
     "kpi_programme_achievement",
     (
-        unique_within("year", "ministry", "programme_key"),
-        *not_null("year", "programme_key", "indicators_count"),
         *non_negative(
             "indicators_count",
             "band_high_count",
             "band_medium_count",
             "band_low_count",
             "indicators_at_risk_count",
-            "forecast_degree_mean",
             "degree_indicators_count",
             "forecast_indicators_count",
         ),
-        between("achievement_degree_mean", 0, 1),
         not_above("degree_indicators_count", "indicators_count"),
         not_above("achievement_degree_sum", "degree_indicators_count"),
-        in_set("forecast_method", ("annual_fact", "ministry", "linear_trend", "latest_fact", "mixed")),
         not_above("band_high_count + band_medium_count + band_low_count", "indicators_count"),
         not_above("indicators_at_risk_count", "indicators_count"),
-        no_orphans("programme_key", "dim_programme"),
-        no_orphans("sector_code", "dim_sector"),
         totals_match(
             "programmes reconcile with the facts",
             "select year || '/' || programme_key as k, 1 as total from {batch} t"
@@ -511,21 +405,13 @@ KPI_PROGRAMME_ACHIEVEMENT_SUITE = SuiteSpec(
     "Achievement of state programmes by year, ministry and programme.",
 )
 
-KPI_INDICATOR_PROGRESS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_INDICATOR_PROGRESS_SUITE = mart_suite(
     "kpi_indicator_progress",
     (
-        unique_within("indicator_code", "period_type", "period_start"),
-        *not_null("indicator_code", "indicator_name", "period_start", "year"),
-        between("achievement_degree", 0, 1),
-        non_negative("forecast_degree")[0],
         no_rows(
             "period_end >= period_start",
             "select indicator_code, period_start, period_end from {batch} where period_end < period_start",
         ),
-        no_orphans("indicator_code", "dim_indicator"),
-        no_orphans("programme_key", "dim_programme"),
-        no_orphans("sector_code", "dim_sector"),
         totals_match(
             RECONCILES_WITH_FACTS,
             "select 'all' as k, count(*) as total from {batch} t having count(*) > 0",
@@ -535,13 +421,10 @@ KPI_INDICATOR_PROGRESS_SUITE = SuiteSpec(
     "Indicator values by period (latest submission) with achievement and forecast.",
 )
 
-KPI_CONFLICT_SIGNALS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_CONFLICT_SIGNALS_SUITE = mart_suite(
     "kpi_conflict_signals",
     (
-        unique_within("week_start", "sector_code", "municipality_key"),
-        *not_null("week_start", "sector_code", "municipality_key", "appeals_count", "is_spike"),
-        *non_negative("appeals_count", "baseline_mean", "baseline_stddev"),
+        *non_negative("baseline_mean", "baseline_stddev"),
         no_rows(
             "week_start is a Monday",
             "select distinct week_start from {batch} where extract(isodow from week_start) <> 1",
@@ -551,8 +434,6 @@ KPI_CONFLICT_SIGNALS_SUITE = SuiteSpec(
             "select week_start, sector_code, municipality_key, z_score from {batch}"
             " where is_spike and (z_score is null or z_score <= 0 or appeals_count <= baseline_mean)",
         ),
-        no_orphans("sector_code", "dim_sector"),
-        no_orphans("municipality_key", "dim_municipality"),
         totals_match(
             RECONCILES_WITH_FACTS,
             "select 'all' as k, sum(appeals_count) as total from {batch} t having count(*) > 0",
@@ -563,16 +444,10 @@ KPI_CONFLICT_SIGNALS_SUITE = SuiteSpec(
     "Weekly appeal counts by sector and municipality against their baseline: conflict signals.",
 )
 
-KPI_SOURCE_LOADS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_SOURCE_LOADS_SUITE = mart_suite(
     "kpi_source_loads",
     (
-        unique_within("batch_id"),
-        *not_null("batch_id", "source", "source_name", "file_name", "status", "started_at"),
-        in_set("source", SOURCES),
-        in_set("status", ("loading", "loaded", "failed", "rejected")),
         *non_negative("rows_read", "rows_loaded", "rows_quarantined"),
-        between("share_quarantined", 0, 1),
         no_rows(
             "rows_read = rows_loaded + rows_quarantined",
             "select batch_id, rows_read, rows_loaded, rows_quarantined from {batch}"
@@ -594,13 +469,9 @@ KPI_SOURCE_LOADS_SUITE = SuiteSpec(
     "Load batches with their counts and share quarantined (data quality dashboard).",
 )
 
-KPI_DATA_FRESHNESS_SUITE = SuiteSpec(
-    MARTS_SCHEMA,
+KPI_DATA_FRESHNESS_SUITE = mart_suite(
     "kpi_data_freshness",
     (
-        unique_within("source"),
-        *not_null("source", "source_name", "batches_count"),
-        in_set("source", SOURCES),
         *non_negative("batches_count", "rows_loaded", "rows_quarantined"),
         no_rows(
             "last_loaded_at is not in the future",

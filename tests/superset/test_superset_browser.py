@@ -25,6 +25,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
 from superset_assets import db_role, launcher, roles, spec
 from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
@@ -211,7 +212,7 @@ _CHART_STATES = """() => Array.from(
 
 
 def screenshots_dir() -> Path:
-    folder = launcher.cur_state_dir() / "screenshots"
+    folder = get_settings().state_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

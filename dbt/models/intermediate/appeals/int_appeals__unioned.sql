@@ -80,11 +80,32 @@ pos_event_summary as (
 
     select
         appeal_id,
+        max(batch_id) as history_batch_id,
+        max(created_at) as last_event_at,
         min(case when status_code = 'SEND_RESPONSE' then created_at end) as first_response_event_at,
         min(case when status_code = 'POSTPONE' then created_at end) as first_postpone_at,
         max(case when status_code = 'MODERATION_DECLINE' then created_at end) as declined_at
     from pos_events
     group by appeal_id
+
+),
+
+pos_appeals_with_history as (
+
+    -- the history summary of the export each appeal's state was kept from (a later CSV report has
+    -- no history: then no newest event, and the answer time stands in)
+    select
+        pos_appeals.*,
+        pos_event_summary.first_response_event_at,
+        pos_event_summary.first_postpone_at,
+        pos_event_summary.declined_at,
+        case
+            when pos_event_summary.history_batch_id = pos_appeals.batch_id
+                then pos_event_summary.last_event_at
+        end as last_event_at
+    from pos_appeals
+    left join pos_event_summary
+        on pos_appeals.appeal_id = pos_event_summary.appeal_id
 
 ),
 
@@ -118,21 +139,19 @@ pos_shaped as (
         pos_appeals.batch_id,
         pos_appeals.created_at,
         cast(null as timestamp with time zone) as assigned_at,
-        pos_event_summary.first_postpone_at as extension_requested_at,
-        coalesce(pos_event_summary.first_response_event_at, pos_appeals.answer_at) as first_response_at,
+        pos_appeals.first_postpone_at as extension_requested_at,
+        coalesce(pos_appeals.first_response_event_at, pos_appeals.answer_at) as first_response_at,
         case
             when pos_appeals.status_code = 'SEND_RESPONSE'
                 then coalesce(pos_appeals.answer_at, pos_appeals.last_event_at)
             when pos_appeals.status_code = 'MODERATION_DECLINE'
-                then coalesce(pos_event_summary.declined_at, pos_appeals.last_event_at)
+                then coalesce(pos_appeals.declined_at, pos_appeals.last_event_at)
         end as closed_at,
         coalesce(
             pos_appeals.last_event_at,
             greatest(pos_appeals.created_at, pos_appeals.answer_at)
         ) as source_updated_at
-    from pos_appeals
-    left join pos_event_summary
-        on pos_appeals.appeal_id = pos_event_summary.appeal_id
+    from pos_appeals_with_history as pos_appeals
 
 ),
 

@@ -4,7 +4,8 @@
 -- appeal reappears in later files. The latest state is the row of the latest export: the greatest
 -- batch (files load in export order), then the last row of the file. The values' own dates do not
 -- rank exports: a later export may carry older dates (a CSV report without history, a corrected
--- record) and is still the platform's latest word on the appeal.
+-- record) and is still the platform's latest word on the appeal. This model reads the appeals table
+-- only; the status history is stg_pos__appeal_events, joined in int_appeals__unioned.
 
 with
 
@@ -14,30 +15,10 @@ appeals as (
 
 ),
 
-events as (
-
-    select * from {{ source('pos', 'pos_appeal_events') }}
-
-),
-
-history_per_export as (
-
-    select
-        batch_id,
-        appeal_id,
-        max(created_at) as last_event_at,
-        count(*) as event_count
-    from events
-    group by batch_id, appeal_id
-
-),
-
 exports_ranked as (
 
     select
         appeals.*,
-        history_per_export.last_event_at,
-        coalesce(history_per_export.event_count, 0) as event_count,
         count(*) over (partition by appeals.appeal_id) as export_count,
         row_number() over (
             partition by appeals.appeal_id
@@ -46,10 +27,6 @@ exports_ranked as (
                 appeals.source_row desc
         ) as export_rank
     from appeals
-    left join history_per_export
-        on
-            appeals.batch_id = history_per_export.batch_id
-            and appeals.appeal_id = history_per_export.appeal_id
 
 ),
 
@@ -116,13 +93,11 @@ final as (
 
         -- measures
         rating,
-        event_count,
         export_count,
 
         -- timestamps
         created_at,
-        answer_at,
-        last_event_at
+        answer_at
 
     from pseudonymised
 
