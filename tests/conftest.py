@@ -18,9 +18,14 @@ by every test that only reads it; a test that changes it works on a copy (``samp
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,18 +63,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None:
+        with contextlib.suppress(Exception):  # the server may be gone already; nothing to clean then
+            server = get_settings().warehouse_dsn
+            dsn = server.get_secret_value() if server else EmbeddedWarehouse(get_settings()).dsn("postgres")
+            for database in (_sample_database(factory.getbasetemp()),):
+                drop_database(with_database(dsn, "postgres"), database)
+                drop_database(with_database(dsn, "postgres"), f"{database}_t")
     if getattr(config, _STARTED_BY_THE_RUN, False):
         EmbeddedWarehouse(get_settings()).stop()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group markers (its hook is registered later)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every test exactly one tier marker; keep the users of the shared build on one xdist worker."""
+    """Give every test exactly one tier marker."""
     for item in items:
         marks = {m.name for m in item.iter_markers()}
         fixtures = set(getattr(item, "fixturenames", ()))
-        if fixtures & _E2E_FIXTURES:
-            item.add_marker(pytest.mark.xdist_group("sample_build"))
         if marks & {"unit", "integration", "e2e"}:
             continue
         if fixtures & _E2E_FIXTURES or marks & {"slow", "superset"}:
@@ -169,34 +181,73 @@ class SampleBuild:
     checks_failed: tuple[str, ...]
 
 
+def _run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this run that every xdist worker shares (the workers' base folders are in it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _sample_database(run_dir: Path) -> str:
+    return "cur_test_sample_" + hashlib.sha1(str(run_dir).encode()).hexdigest()[:10]
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def sample_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated sample, written once per run (whichever worker comes first)."""
     from generator import generate
 
-    root = tmp_path_factory.mktemp("sample_landing")
-    generate(root, **SAMPLE)  # type: ignore[arg-type]
+    run_dir = _run_dir(tmp_path_factory)
+    root = run_dir / "sample_landing"
+    with _locked(run_dir / "sample_landing.lock"):
+        if not (root / "_manifest.json").exists():
+            generate(root, **SAMPLE)  # type: ignore[arg-type]
     return root
 
 
 @pytest.fixture(scope="session")
-def sample_build(server_dsn: str, template_db: str, sample_landing: Path) -> Iterator[SampleBuild]:
-    """The product's ``daily_incremental`` job (minus the Superset publication) on the sample, once.
+def sample_build(
+    server_dsn: str, template_db: str, sample_landing: Path, tmp_path_factory: pytest.TempPathFactory
+) -> SampleBuild:
+    """The product's ``daily_incremental`` job (minus the Superset publication) on the sample, once
+    per run: the first worker builds it, the other reuses it (the run's controller drops it).
 
     Read it, never change it: a test that changes data takes ``sample_copy``.
     """
     from tests.pipeline import check_failures, run_job
 
-    name = f"cur_test_sample_{os.getpid()}"
-    drop_database(server_dsn, name)
-    dsn = create_database(server_dsn, name, template_db)
-    result = run_job(dsn, sample_landing)
-    yield SampleBuild(name, dsn, sample_landing, result.success, tuple(check_failures(result)))
-    drop_database(server_dsn, name)
+    run_dir = _run_dir(tmp_path_factory)
+    name = _sample_database(run_dir)
+    record = run_dir / "sample_build.json"
+    with _locked(run_dir / "sample_build.lock"):
+        if not record.exists():
+            drop_database(server_dsn, name)
+            result = run_job(create_database(server_dsn, name, template_db), sample_landing)
+            # copies are made from a twin nobody reads: copying terminates the template's sessions
+            drop_database(server_dsn, f"{name}_t")
+            create_database(server_dsn, f"{name}_t", name)
+            record.write_text(json.dumps({"success": result.success, "failed": check_failures(result)}))
+    outcome = json.loads(record.read_text())
+    dsn = with_database(server_dsn, name)
+    return SampleBuild(name, dsn, sample_landing, outcome["success"], tuple(outcome["failed"]))
 
 
 @pytest.fixture
-def sample_copy(server_dsn: str, sample_build: SampleBuild) -> Iterator[str]:
+def sample_copy(
+    server_dsn: str, sample_build: SampleBuild, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A private copy of the built sample, dropped after the test."""
     name = f"cur_test_{uuid.uuid4().hex[:12]}"
-    yield create_database(server_dsn, name, sample_build.name)
+    with _locked(_run_dir(tmp_path_factory) / "sample_copy.lock"):  # one copy of the template at a time
+        dsn = create_database(server_dsn, name, f"{sample_build.name}_t")
+    yield dsn
     drop_database(server_dsn, name)

@@ -1,6 +1,6 @@
 """Superset end to end: the real pipeline, a real Superset, a headless Chromium.
 
-The module builds a warehouse database through the Dagster job (sample data → raw → dbt marts),
+The module reads the shared build of the sample (the Dagster job: sample data → raw → dbt marts),
 validates the marts (certification record), starts its own Superset (state in a temporary folder,
 a free port), publishes the bundle twice, then drives Debian's Chromium through Playwright
 (``executable_path``, no browser download): every dashboard opens with every chart rendered and no
@@ -16,7 +16,6 @@ import re
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -29,7 +28,7 @@ from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
 from superset_assets import db_role, launcher, roles, spec
 from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
-from tests.conftest import SampleBuild, create_database, drop_database
+from tests.conftest import SampleBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.superset]
 
@@ -68,12 +67,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def warehouse(server_dsn: str, sample_build: SampleBuild) -> Iterator[str]:
-    """A copy of the shared build: the sample loaded and built by the real pipeline (Dagster)."""
+def warehouse(sample_build: SampleBuild) -> str:
+    """The shared build: the sample loaded and built by the real pipeline (Dagster). Superset only
+    reads it (the certification record the pipeline wrote included)."""
     assert sample_build.run_success, "the pipeline failed; Superset would have nothing to show"
-    name = f"cur_superset_{uuid.uuid4().hex[:10]}"
-    yield create_database(server_dsn, name, sample_build.name)
-    drop_database(server_dsn, name)
+    return sample_build.dsn
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +285,7 @@ def test_a_displayed_kpi_equals_the_value_in_its_mart(browser: Any, superset: st
     with psycopg.connect(warehouse) as conn:
         row = conn.execute("select sum(appeals_count) from marts.kpi_appeals_headline").fetchone()
         share = conn.execute(
-            "select sum(answered_on_time_count)::numeric / nullif(sum(answered_count), 0)"
+            "select sum(answered_on_time_count)::numeric / nullif(sum(due_count), 0)"
             " from marts.kpi_appeals_headline where appeal_source = 'pos'"
         ).fetchone()
     assert row and row[0]
