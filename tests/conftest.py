@@ -5,7 +5,7 @@ Tiers (markers, assigned here from what a test uses; a module may also mark itse
 * ``unit``: no database, seconds;
 * ``integration``: a real PostgreSQL (``dsn``, ``conn``, ``server_dsn`` …);
 * ``e2e``: dbt, Dagster, Great Expectations on a built warehouse, Superset and the browser
-  (``sample_build`` and its copies, or marked ``slow``/``superset``).
+  (``sample_build`` and its copies, the ``dbt`` and ``dagster`` rooms, or marked ``slow``/``superset``).
 
 ``make test-fast`` runs the first two tiers; ``make test`` runs all three.
 
@@ -40,6 +40,8 @@ from ingestion.load import ensure_raw_schema
 
 _DATABASE_FIXTURES = {"dsn", "conn", "server_dsn", "template_db"}
 _E2E_FIXTURES = {"sample_build", "sample_copy", "sample_landing"}
+# Every test of these rooms runs dbt or Dagster (the manifest, a dbt build or docs, a Dagster run).
+_E2E_ROOMS = {"dbt", "dagster"}
 
 
 _STARTED_BY_THE_RUN = "_cur_started_embedded_server"
@@ -84,7 +86,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = set(getattr(item, "fixturenames", ()))
         if marks & {"unit", "integration", "e2e"}:
             continue
-        if fixtures & _E2E_FIXTURES or marks & {"slow", "superset"}:
+        room = item.path.parent.name  # tests/<room>/test_*.py
+        if fixtures & _E2E_FIXTURES or marks & {"slow", "superset"} or room in _E2E_ROOMS:
             item.add_marker(pytest.mark.e2e)
         elif fixtures & _DATABASE_FIXTURES:
             item.add_marker(pytest.mark.integration)
