@@ -318,3 +318,23 @@ def test_every_sector_lead_has_the_leadership_rights_and_row_filters_on_every_da
         # freshness and certification datasets describe the data, not a sector: not filtered)
         assert covered == {d.mart for d in spec.DATASETS if d.sector_column} | {"kpi_appeals_headline"}
     assert {"rukovoditel", "analitik"} <= set(users)
+
+
+def test_no_metric_divides_two_integer_sums() -> None:
+    """PostgreSQL divides integers as integers: SUM(int) / SUM(int) would show every share as 0 %."""
+    import re
+
+    from superset_assets.dbt_docs import marts_models
+
+    ratio = re.compile(r"SUM\((\w+)\)\s*/\s*NULLIF\(SUM\((\w+)\)")
+    integer = {"integer", "bigint", "smallint"}
+    wrong = []
+    for model in marts_models().values():
+        for metric in model.metrics:
+            found = ratio.search(metric.expression)
+            if not found:
+                continue
+            types = [(model.columns[c].data_type or "").lower() for c in found.groups()]
+            if all(t in integer for t in types):
+                wrong.append(f"{model.name}.{metric.name}: {metric.expression}")
+    assert wrong == []
