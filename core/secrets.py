@@ -43,11 +43,3 @@ def kept_secret(path: Path, make: Callable[[], str] = new_token) -> str:
         handle.write(value + "\n")
     return value
 
-
-def read_secret(path: Path) -> str | None:
-    """The secret in ``path`` if the file exists, else None."""
-    try:
-        value = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return value or None

@@ -58,16 +58,6 @@ def mart_suite(table: str, checks: tuple[Check, ...], description: str = "") -> 
     return SuiteSpec(MARTS_SCHEMA, table, (*derived, *checks), description)
 
 
-def no_orphans(column: str, dim: str, key: str | None = None) -> Check:
-    """Every non-null ``column`` value is a key of ``marts.<dim>`` (``key``, default the same name)."""
-    key = key or column
-    return no_rows(
-        f"no orphan {column}",
-        f"select t.{column}, count(*) as n from {{batch}} t left join {MARTS_SCHEMA}.{dim} d"
-        f" on d.{key} = t.{column} where t.{column} is not null and d.{key} is null group by t.{column}",
-    )
-
-
 def not_above(part: str, whole: str, severity: str = "critical") -> Check:
     """``part`` <= ``whole`` on every row where both are set (a count within its denominator)."""
     return no_rows(
