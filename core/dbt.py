@@ -3,6 +3,7 @@
 - :func:`dbt_env`: the variables ``dbt/profiles.yml`` and ``dbt_project.yml`` read (connection from a
   :class:`~core.dsn.Dsn`, the sources' time zone from the settings);
 - :func:`run_dbt`: dbt of this environment in ``dbt/``, with those variables;
+- :func:`project_var`: a var of ``dbt_project.yml`` (a KPI parameter other rooms check against);
 - :class:`Manifest`: the parsed project (``dbt/target/manifest.json``), prepared by
   :func:`prepare_manifest` when it is missing or older than any project file (one staleness rule).
 """
@@ -135,6 +136,17 @@ class SourceFreshness:
     table: str
     warn_after: timedelta | None
     error_after: timedelta | None
+
+
+def project_var(name: str) -> Any:
+    """The value of ``vars.<name>`` in ``dbt/dbt_project.yml``: a parameter written once, there."""
+    import yaml
+
+    project = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    found = (project.get("vars") or {}).get(name)
+    if found is None:
+        raise KeyError(f"dbt_project.yml has no var {name!r}")
+    return found
 
 
 def _delta(rule: Mapping[str, Any] | None) -> timedelta | None:

@@ -29,6 +29,7 @@ certification record and the dashboards show it.
 
 from __future__ import annotations
 
+from core.dbt import project_var
 from expectations.spec import (
     Check,
     SuiteSpec,
@@ -312,6 +313,47 @@ KPI_APPEALS_HEADLINE_SUITE = mart_suite(
     "Headline appeal KPIs for the whole region by month and source.",
 )
 
+# The unit of the per-residents rates: the dbt var (one home), checked against, never restated.
+_RATE_UNIT = int(project_var("rate_per_residents"))
+MUNICIPALITY_RATE_CHECK = "appeals_per_10k_residents = appeals_count × unit / population"
+
+KPI_MUNICIPALITY_APPEALS_SUITE = mart_suite(
+    "kpi_municipality_appeals",
+    (
+        *non_negative(
+            "appeals_count",
+            "population",
+            "placed_by_location_count",
+            "placed_by_organisation_count",
+            "undetermined_count",
+        ),
+        no_rows(
+            "placements add up to appeals_count",
+            "select month_start, appeal_source, municipality_key from {batch} where appeals_count"
+            " <> placed_by_location_count + placed_by_organisation_count + undetermined_count",
+        ),
+        no_rows(
+            "only «Не определено» holds undetermined appeals",
+            "select month_start, appeal_source, municipality_key, undetermined_count from {batch}"
+            " where undetermined_count > 0 and municipality_key <> 'unknown'",
+        ),
+        no_rows(
+            MUNICIPALITY_RATE_CHECK,
+            "select month_start, appeal_source, municipality_key, appeals_count, population,"
+            " appeals_per_10k_residents from {batch} where (population > 0 and"
+            f" abs(appeals_per_10k_residents - appeals_count::numeric * {_RATE_UNIT} / population) > 0.0001)"
+            " or (population > 0 and appeals_per_10k_residents is null)"
+            " or (coalesce(population, 0) = 0 and appeals_per_10k_residents is not null)",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, sum(appeals_count) as total from {batch} t group by appeal_source",
+            _FACT_APPEALS_PER_SOURCE,
+        ),
+    ),
+    "Appeals per municipality where they happened, with population and per-10 000-residents rates.",
+)
+
 KPI_AUTHORITY_RATING_SUITE = mart_suite(
     "kpi_authority_rating",
     (
@@ -484,6 +526,7 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     KPI_APPEALS_SUITE,
     KPI_APPEALS_HEADLINE_SUITE,
     KPI_AUTHORITY_RATING_SUITE,
+    KPI_MUNICIPALITY_APPEALS_SUITE,
     KPI_DECISION_DISCIPLINE_SUITE,
     KPI_PROGRAMME_ACHIEVEMENT_SUITE,
     KPI_INDICATOR_PROGRESS_SUITE,
@@ -503,6 +546,7 @@ DATA_AS_OF: dict[str, str] = {
     "kpi_appeals": _APPEALS_AS_OF,
     "kpi_appeals_headline": _APPEALS_AS_OF,
     "kpi_conflict_signals": _APPEALS_AS_OF,
+    "kpi_municipality_appeals": _APPEALS_AS_OF,
     "kpi_authority_rating": f"select greatest(({_APPEALS_AS_OF}), ({_DECISIONS_AS_OF}))",
     "fct_decisions": _DECISIONS_AS_OF,
     "kpi_decision_discipline": _DECISIONS_AS_OF,

@@ -33,6 +33,7 @@ from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
 from expectations.suites.marts import (
+    MUNICIPALITY_RATE_CHECK,
     PLATFORM_DISAGREEMENT_CHECK,
     RECONCILES_WITH_FACTS,
     RECONCILES_WITH_RAW,
@@ -236,6 +237,14 @@ CASES: list[tuple[str, str, set[str]]] = [
         "update marts.kpi_conflict_signals set week_start = week_start + 2"
         " where ctid = (select min(ctid) from marts.kpi_conflict_signals)",
         {"week_start is a Monday"},
+    ),
+    (
+        "marts.kpi_municipality_appeals",
+        "update marts.kpi_municipality_appeals set appeals_per_10k_residents = appeals_per_10k_residents * 2"
+        " where (month_start, appeal_source, municipality_key) = (select month_start, appeal_source,"
+        " municipality_key from marts.kpi_municipality_appeals where population > 0"
+        " order by 1, 2, 3 limit 1)",
+        {MUNICIPALITY_RATE_CHECK},
     ),
     (
         "marts.kpi_source_loads",
