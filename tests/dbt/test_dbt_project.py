@@ -3,7 +3,7 @@ marts keep the columns the dashboards and suites were built against.
 
 Runs the real dbt and sqlfluff (dbt templater) against a fresh test database; nothing is built, so
 this stays fast. The KPI formulas themselves are checked by the dbt unit tests in
-dbt/models/marts/kpi/*.yml, which `dbt build` runs (tests/test_dagster_pipeline.py and `cur demo`).
+dbt/models/marts/kpi/*.yml, which `dbt build` runs (tests/dagster/test_dagster_pipeline.py and `cur demo`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 
-from core.dbt import dbt_env
+from core.dbt import dbt_env, run_dbt
 from core.paths import DBT_DIR
 from tests.conftest import with_database
 
 BIN = Path(sys.executable).parent
-
 
 
 DASHBOARDS = {
@@ -43,18 +42,20 @@ DASHBOARDS = {
 
 
 def _run(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """A tool other than dbt (sqlfluff) in ``dbt/``; dbt itself runs through ``core.dbt.run_dbt``."""
     return subprocess.run(args, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
 def docs_site(tmp_path_factory: pytest.TempPathFactory, server_dsn: str, template_db: str) -> Iterator[Path]:
-    """`dbt parse` then `dbt docs generate` into a temporary target folder; yields that folder."""
+    """`dbt docs generate` (which parses the project first) into a temporary target folder."""
     target = tmp_path_factory.mktemp("dbt_target")
-    env = {**os.environ, **dbt_env(with_database(server_dsn, template_db))}
-    common = ["--profiles-dir", ".", "--project-dir", ".", "--target-path", str(target), "--no-use-colors"]
-    parse = _run([str(BIN / "dbt"), "parse", *common], env)
-    assert parse.returncode == 0, parse.stdout + parse.stderr
-    docs = _run([str(BIN / "dbt"), "docs", "generate", *common], env)
+    docs = run_dbt(
+        ["docs", "generate", "--no-use-colors"],
+        with_database(server_dsn, template_db),
+        target_dir=target,
+        capture=True,
+    )
     assert docs.returncode == 0, docs.stdout + docs.stderr
     yield target
 
