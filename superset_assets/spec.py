@@ -36,6 +36,9 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("kpi_source_loads", "started_at", sector_column=None),
     Dataset("kpi_data_freshness", "last_loaded_at", sector_column=None),
     Dataset("kpi_certification_status", "validated_at", sector_column=None),
+    Dataset("kpi_municipality_appeals", "month_start", sector_column=None),
+    Dataset("kpi_overdue_appeals", "month_start"),
+    Dataset("kpi_overdue_decisions", "month_start"),
 )
 
 DATASET_BY_MART = {d.mart: d for d in DATASETS}
@@ -97,6 +100,29 @@ def big_number(key: str, title: str, mart: str, metric: str, fmt: str, *,
         "subheader": subheader,
         "y_axis_format": fmt,
         "time_format": "smart_date",
+    }, width=width)  # fmt: skip
+
+
+def big_number_change(key: str, title: str, mart: str, metric: str, fmt: str, *,
+                      where: list[dict[str, Any]] | None = None, width: int = 3) -> Chart:  # fmt: skip
+    """The latest month's value with its change against the previous month and the monthly trend."""
+    dttm = DATASET_BY_MART[mart].main_dttm_col
+    assert dttm, mart
+    return Chart(key, title, mart, "big_number", {
+        "x_axis": dttm,
+        "time_grain_sqla": "P1M",
+        "metric": metric,
+        "adhoc_filters": _filters(mart, where),
+        "aggregation": "LAST_VALUE",
+        "compare_lag": 1,
+        "compare_suffix": "к пред. месяцу",
+        "show_timestamp": True,
+        "show_trend_line": True,
+        "start_y_axis_at_zero": True,
+        "header_font_size": 0.4,
+        "subheader_font_size": 0.15,
+        "y_axis_format": fmt,
+        "time_format": "%m.%Y",
     }, width=width)  # fmt: skip
 
 
@@ -236,6 +262,8 @@ class Dashboard:
 
 PERIOD = "Период"
 POS = equals("appeal_source", "pos")
+NOT_UNKNOWN_PLACE = {"clause": "WHERE", "subject": "municipality_key", "operator": "!=",
+                     "comparator": "unknown", "expressionType": "SIMPLE"}  # fmt: skip
 IM = equals("appeal_source", "im")
 
 
@@ -246,18 +274,23 @@ def _period(mart: str) -> Filter:
 LEADERSHIP = Dashboard(
     "leadership_overview",
     "Обзор для руководства",
-    "Ключевые показатели ЦУР против целевых значений, динамика, рейтинг муниципалитетов и органов власти.",
+    "Ключевые показатели ЦУР: последний месяц против предыдущего, цели, просроченные обращения и поручения"
+    " с ответственными, муниципалитеты на 10 000 жителей, сильнейшие и слабейшие органы власти.",
     (
         (
-            big_number("lead_pos_on_time", "ПОС: доля ответов в срок", "kpi_appeals_headline",
-                       "share_on_time", ".1%", where=[POS], subheader="цель — 100 %"),
-            big_number("lead_pos_rated", "ПОС: доля оценок 4–5", "kpi_appeals_headline",
-                       "share_rated_4_5", ".1%", where=[POS], subheader="цель — 60 %"),
-            big_number("lead_im_on_time", "Инцидент Менеджмент: первый ответ в срок",
-                       "kpi_appeals_headline", "share_on_time", ".1%", where=[IM],
-                       subheader="8 рабочих часов"),
-            big_number("lead_appeals_total", "Обращений всего", "kpi_appeals_headline", "appeals",
-                       ",d", subheader="ПОС и Инцидент Менеджмент"),
+            big_number_change("lead_pos_on_time", "ПОС: доля ответов в срок (цель 100 %)", "kpi_appeals",
+                              "share_on_time", ".1%", where=[POS], width=2),
+            big_number_change("lead_pos_rated", "ПОС: доля оценок 4–5 (цель 60 %)", "kpi_appeals",
+                              "share_rated_4_5", ".1%", where=[POS], width=2),
+            big_number_change("lead_im_on_time", "Инцидент Менеджмент: первый ответ в срок",
+                              "kpi_appeals", "share_on_time", ".1%", where=[IM], width=2),
+            big_number_change("lead_appeals_total", "Обращений за месяц", "kpi_appeals", "appeals",
+                              ",d", width=2),
+            big_number("lead_overdue_appeals_now", "Открытых просроченных обращений",
+                       "kpi_overdue_appeals", "overdue_appeals", ",d", width=2,
+                       subheader="список — ниже"),
+            big_number("lead_overdue_decisions_now", "Просроченных поручений", "kpi_overdue_decisions",
+                       "overdue_decisions", ",d", width=2, subheader="список — ниже"),
         ),
         (
             trend("lead_on_time_trend", "ПОС: доля ответов в срок и цель по месяцам",
@@ -272,22 +305,41 @@ LEADERSHIP = Dashboard(
                   ["open_overdue"], ",d", groupby=["appeal_source_name"]),
         ),
         (
-            ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок", "kpi_appeals",
-                    "municipality_name", ["share_on_time"], ".0%"),
+            ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок (все, лучшие сверху)",
+                    "kpi_appeals", "municipality_name", ["share_on_time"], ".0%"),
+            ranking("lead_municipality_rate", "Муниципалитеты: обращений на 10 000 жителей",
+                    "kpi_municipality_appeals", "municipality_name", ["appeals_per_10k_by_municipality"],
+                    ",.1f", where=[NOT_UNKNOWN_PLACE]),
+        ),
+        (
+            rows("lead_overdue_appeals", "Просроченные обращения: ответственный орган и дни просрочки",
+                 "kpi_overdue_appeals", ["appeal_number", "appeal_source_name", "organisation_name",
+                 "sector_name", "municipality_name", "topic_name", "created_date", "deadline_date",
+                 "days_overdue"], "days_overdue", time_format="%d.%m.%Y"),
+        ),
+        (
+            rows("lead_overdue_decisions", "Просроченные поручения: рег. №, исполнитель, дни просрочки",
+                 "kpi_overdue_decisions", ["registration_number", "document_kind", "organisation_name",
+                 "executor_name", "resolution_date", "effective_due_date", "days_overdue"],
+                 "days_overdue", time_format="%d.%m.%Y"),
+        ),
+        (
             ranking("lead_authority_rank", "Органы власти: 20 лучших (последний месяц рейтинга)",
                     "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20,
                     where=LATEST_RANKED),
-        ),
-        (
             ranking("lead_authority_weakest", "Органы власти: 20 слабейших (последний месяц рейтинга)",
                     "kpi_authority_rating", "organisation_name", ["composite_score"], ",.1f", limit=20,
                     where=LATEST_RANKED, weakest=True),
+        ),
+        (
             table("lead_authority_weakest_list", "Слабейшие органы: доли в последнем месяце",
                   "kpi_authority_rating", ["organisation_name", "organisation_kind"],
                   ["composite_score", "share_on_time", "share_rated_4_5", "share_decisions_on_time",
-                   "open_overdue"], where=LATEST_RANKED, ascending=True, limit=20, width=6),
+                   "open_overdue"], where=LATEST_RANKED, ascending=True, limit=20, width=12),
         ),
-        (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating"]),),
+        (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating",
+                                      "kpi_municipality_appeals", "kpi_overdue_appeals",
+                                      "kpi_overdue_decisions"]),),
     ),
     (
         _period("kpi_appeals_headline"),
@@ -295,8 +347,10 @@ LEADERSHIP = Dashboard(
         Filter("Муниципалитет", "municipality_name", "kpi_appeals"),
     ),
     purpose=(
-        "Headline KPIs for the Head of the Republic and the ЦУР head: appeals answered on time and "
-        "ratings 4–5 against their targets, open overdue appeals, the authority rating."
+        "Headline KPIs for the Head of the Republic and the ЦУР head: the latest month against the "
+        "previous one for appeals answered on time and ratings 4–5 (targets in the trends), the open "
+        "overdue appeals and поручения with who is responsible, municipalities per 10 000 residents, "
+        "and the strongest and weakest bodies of the authority rating."
     ),
 )  # fmt: skip
 
@@ -415,7 +469,13 @@ DECISIONS = Dashboard(
                   ["decisions", "executed_on_time", "executed_late", "overdue", "extended",
                    "share_executed_on_time"], sort_by="overdue"),
         ),
-        (status_chart("dec_status", ["kpi_decision_discipline"]),),
+        (
+            rows("dec_overdue_list", "Просроченные поручения (список)", "kpi_overdue_decisions",
+                 ["registration_number", "document_kind", "organisation_name", "organisation_kind",
+                  "sector_name", "executor_name", "resolution_date", "effective_due_date", "is_extended",
+                  "days_overdue"], "days_overdue", time_format="%d.%m.%Y"),
+        ),
+        (status_chart("dec_status", ["kpi_decision_discipline", "kpi_overdue_decisions"]),),
     ),
     (
         _period("kpi_decision_discipline"),

@@ -354,6 +354,42 @@ KPI_MUNICIPALITY_APPEALS_SUITE = mart_suite(
     "Appeals per municipality where they happened, with population and per-10 000-residents rates.",
 )
 
+OVERDUE_LIST_MATCHES_HEADLINE = "the list holds exactly the overdue the headline counts"
+
+KPI_OVERDUE_APPEALS_SUITE = mart_suite(
+    "kpi_overdue_appeals",
+    (
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, count(*) as total from {batch} t group by appeal_source",
+            "select appeal_source as k, count(*) as total from marts.fct_appeals where is_overdue_open"
+            " group by appeal_source",
+        ),
+        totals_match(
+            OVERDUE_LIST_MATCHES_HEADLINE,
+            "select appeal_source as k, count(*) as total from {batch} t group by appeal_source",
+            "select appeal_source as k, sum(open_overdue_count) as total from marts.kpi_appeals"
+            " group by appeal_source having sum(open_overdue_count) > 0",
+        ),
+    ),
+    "Appeals open past their deadline, with the responsible body and the days overdue.",
+)
+
+KPI_OVERDUE_DECISIONS_SUITE = mart_suite(
+    "kpi_overdue_decisions",
+    (
+        totals_match(
+            OVERDUE_LIST_MATCHES_HEADLINE,
+            "select month_start || '/' || organisation_key as k, count(*) as total from {batch} t"
+            " group by month_start, organisation_key",
+            "select month_start || '/' || organisation_key as k, sum(overdue_count) as total"
+            " from marts.kpi_decision_discipline group by month_start, organisation_key"
+            " having sum(overdue_count) > 0",
+        ),
+    ),
+    "Поручения on control past their deadline with no execution mark, with executor and days overdue.",
+)
+
 KPI_AUTHORITY_RATING_SUITE = mart_suite(
     "kpi_authority_rating",
     (
@@ -527,6 +563,8 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     KPI_APPEALS_HEADLINE_SUITE,
     KPI_AUTHORITY_RATING_SUITE,
     KPI_MUNICIPALITY_APPEALS_SUITE,
+    KPI_OVERDUE_APPEALS_SUITE,
+    KPI_OVERDUE_DECISIONS_SUITE,
     KPI_DECISION_DISCIPLINE_SUITE,
     KPI_PROGRAMME_ACHIEVEMENT_SUITE,
     KPI_INDICATOR_PROGRESS_SUITE,
@@ -547,6 +585,8 @@ DATA_AS_OF: dict[str, str] = {
     "kpi_appeals_headline": _APPEALS_AS_OF,
     "kpi_conflict_signals": _APPEALS_AS_OF,
     "kpi_municipality_appeals": _APPEALS_AS_OF,
+    "kpi_overdue_appeals": _APPEALS_AS_OF,
+    "kpi_overdue_decisions": _DECISIONS_AS_OF,
     "kpi_authority_rating": f"select greatest(({_APPEALS_AS_OF}), ({_DECISIONS_AS_OF}))",
     "fct_decisions": _DECISIONS_AS_OF,
     "kpi_decision_discipline": _DECISIONS_AS_OF,

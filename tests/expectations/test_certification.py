@@ -34,6 +34,7 @@ from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
 from expectations.suites.marts import (
     MUNICIPALITY_RATE_CHECK,
+    OVERDUE_LIST_MATCHES_HEADLINE,
     PLATFORM_DISAGREEMENT_CHECK,
     RECONCILES_WITH_FACTS,
     RECONCILES_WITH_RAW,
@@ -245,6 +246,18 @@ CASES: list[tuple[str, str, set[str]]] = [
         " municipality_key from marts.kpi_municipality_appeals where population > 0"
         " order by 1, 2, 3 limit 1)",
         {MUNICIPALITY_RATE_CHECK},
+    ),
+    (
+        "marts.kpi_overdue_appeals",
+        "delete from marts.kpi_overdue_appeals where ctid in"
+        " (select ctid from marts.kpi_overdue_appeals limit 1)",
+        {RECONCILES_WITH_FACTS, OVERDUE_LIST_MATCHES_HEADLINE},
+    ),
+    (
+        "marts.kpi_overdue_decisions",
+        "delete from marts.kpi_overdue_decisions where ctid in"
+        " (select ctid from marts.kpi_overdue_decisions limit 1)",
+        {OVERDUE_LIST_MATCHES_HEADLINE},
     ),
     (
         "marts.kpi_source_loads",

@@ -338,3 +338,14 @@ def test_no_metric_divides_two_integer_sums() -> None:
             if all(t in integer for t in types):
                 wrong.append(f"{model.name}.{metric.name}: {metric.expression}")
     assert wrong == []
+
+
+def test_no_dashboard_row_is_wider_than_the_grid() -> None:
+    """Superset's grid has 12 columns: a wider row pushes its last charts out of the dashboard."""
+    wide = [
+        (board.slug, [c.key for c in row])
+        for board in spec.DASHBOARDS
+        for row in board.rows
+        if sum(c.width for c in row) > 12
+    ]
+    assert wide == []

@@ -281,20 +281,45 @@ def _as_int(text: str) -> int:
     return int(re.sub(r"[^\d-]", "", text))
 
 
+def _subheader(page: Any, chart_title: str) -> str:
+    chart = f'[data-test="chart-grid-component"][data-test-chart-name="{chart_title}"]'
+    locator = page.locator(f"{chart} .subheader-line")
+    locator.wait_for(timeout=60_000)
+    return locator.inner_text()
+
+
+def _percent(value: Any) -> str:
+    return f"{float(value) * 100:.1f}%".replace(".", ",")
+
+
 def test_a_displayed_kpi_equals_the_value_in_its_mart(browser: Any, superset: str, warehouse: str) -> None:
+    """The headlines show the latest month (the last with a value) and its change against the month
+    before; the overdue counts equal their lists."""
     with psycopg.connect(warehouse) as conn:
-        row = conn.execute("select sum(appeals_count) from marts.kpi_appeals_headline").fetchone()
-        share = conn.execute(
-            "select sum(answered_on_time_count)::numeric / nullif(sum(due_count), 0)"
-            " from marts.kpi_appeals_headline where appeal_source = 'pos'"
-        ).fetchone()
-    assert row and row[0]
+        months = conn.execute(
+            "select month_start, sum(appeals_count) from marts.kpi_appeals group by 1 order by 1 desc"
+        ).fetchall()
+        shares = conn.execute(
+            "select month_start, sum(answered_on_time_count)::numeric / nullif(sum(due_count), 0) as share"
+            " from marts.kpi_appeals where appeal_source = 'pos' group by 1 order by 1 desc"
+        ).fetchall()
+        overdue = conn.execute("select count(*) from marts.kpi_overdue_appeals").fetchone()
+        overdue_decisions = conn.execute("select count(*) from marts.kpi_overdue_decisions").fetchone()
+    shares = [(m, v) for m, v in shares if v is not None]
+    assert len(months) >= 2 and len(shares) >= 2, "the sample must span two months"
     page = _login(browser, superset, launcher.admin_user(), launcher.admin_password())
     open_dashboard(page, superset, "leadership_overview", "kpi")
-    assert _as_int(_big_number(page, "Обращений всего")) == row[0]
-    shown = _big_number(page, "ПОС: доля ответов в срок")  # e.g. "87,5%"
-    assert share and share[0] is not None
-    assert shown == f"{float(share[0]) * 100:.1f}%".replace(".", ","), shown
+    assert _as_int(_big_number(page, "Обращений за месяц")) == months[0][1]
+    shown = _big_number(page, "ПОС: доля ответов в срок (цель 100 %)")  # e.g. "87,5%"
+    assert shown == _percent(shares[0][1]), shown
+    change = (shares[0][1] - shares[1][1]) / abs(shares[1][1])
+    told = _subheader(page, "ПОС: доля ответов в срок (цель 100 %)")
+    assert "к пред. месяцу" in told, told
+    digits = _percent(abs(change)).rstrip("%").replace(",", ".")
+    assert digits in told.replace(",", "."), (told, change)
+    assert overdue and _as_int(_big_number(page, "Открытых просроченных обращений")) == overdue[0]
+    assert overdue_decisions is not None
+    assert _as_int(_big_number(page, "Просроченных поручений")) == overdue_decisions[0]
     page.context.close()
 
 
