@@ -3,7 +3,8 @@
 =====================================  ============================================================
 role                                    what it may do
 =====================================  ============================================================
-``Руководство`` (leadership)            view dashboards; no chart editor, no datasets, no SQL Lab
+``Руководство`` (leadership)            view dashboards and download the data behind a chart (CSV,
+                                        XLSX); no chart editor, no datasets, no SQL Lab
 ``Аналитик`` (analyst)                  Superset's Alpha and sql_lab: datasets, charts, SQL Lab
 ``Отраслевой руководитель: <sector>``   as leadership, and row-level security: only the rows of its
                                         sector (``sector_code = '<code>'``); region-wide totals
@@ -83,9 +84,10 @@ ANALYST = "Аналитик"
 LEADERSHIP_ROLE = Role(
     LEADERSHIP,
     from_roles=("Gamma",),
-    # What a dashboards-only role does not get: building charts, SQL, datasets, uploads, exports.
+    # What a dashboards-only role does not get: building charts, SQL, datasets, uploads, exports of
+    # definitions. It keeps can_csv: leadership downloads the data behind a chart (CSV and XLSX).
     without_views=frozenset({"SQL Lab", "SQLLab", "Dataset", "Datasource", "Chart", "Charts", "Datasets"}),
-    without_permissions=frozenset({"can_explore", "can_csv", "can_export", "can_share_chart", "can_write"}),
+    without_permissions=frozenset({"can_explore", "can_export", "can_share_chart", "can_write"}),
     # Chart data on the dashboards needs read access to the charts and the data itself.
     plus=frozenset({("can_read", "Chart"), ("all_datasource_access", "all_datasource_access")}),
 )
@@ -95,7 +97,7 @@ SECTOR_LEADS: tuple[SectorLead, ...] = (SectorLead("zhkh", "ЖКХ", "otrasl_zhk
 
 # Datasets whose rows belong to one sector, and region-wide totals that belong to none.
 SECTOR_MARTS = tuple(d.mart for d in spec.DATASETS if d.sector_column)
-REGIONAL_MARTS = ("kpi_appeals_headline",)
+REGIONAL_MARTS = ("kpi_appeals_headline", "kpi_municipality_appeals")
 
 ROLES: tuple[Role, ...] = (
     LEADERSHIP_ROLE,

@@ -109,6 +109,9 @@ D3_TIME_FORMAT = {
     "shortMonths": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
 }  # fmt: skip
 CURRENCIES = ["RUB", "USD", "EUR", "CNY"]
+# Downloads of chart data open as they should in a Russian Excel: «;» between fields, decimal comma,
+# UTF-8 with a byte-order mark (Cyrillic intact).
+CSV_EXPORT = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
 
 # --- caches: no Redis -----------------------------------------------------------------------------
 CACHE_DEFAULT_TIMEOUT = int(timedelta(hours=1).total_seconds())

@@ -316,7 +316,8 @@ def test_every_sector_lead_has_the_leadership_rights_and_row_filters_on_every_da
         covered = {mart for rule in roles.ROW_FILTERS if rule.role == lead.role for mart in rule.marts}
         # its sector's rows of every sector dataset, nothing of the region-wide totals (the load,
         # freshness and certification datasets describe the data, not a sector: not filtered)
-        assert covered == {d.mart for d in spec.DATASETS if d.sector_column} | {"kpi_appeals_headline"}
+        regional = {"kpi_appeals_headline", "kpi_municipality_appeals"}
+        assert covered == {d.mart for d in spec.DATASETS if d.sector_column} | regional
     assert {"rukovoditel", "analitik"} <= set(users)
 
 

@@ -360,6 +360,45 @@ def test_leadership_sees_dashboards_only_the_analyst_has_sql_lab(superset: str) 
         assert user.session.post(f"{superset}/api/v1/chart/", json=chart, timeout=60).status_code == 403
 
 
+def test_leadership_downloads_the_data_behind_a_chart_as_csv_and_xlsx(superset: str, warehouse: str) -> None:
+    """What the chart menu's «Скачать» sends (POST /api/v1/chart/data), as the leadership user."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    admin = SupersetClient(superset).login(launcher.admin_user(), launcher.admin_password())
+    [dataset] = admin.list("dataset", table_name="kpi_overdue_appeals")
+    with psycopg.connect(warehouse) as conn:
+        expected = sorted(
+            (str(n), d)
+            for n, d in conn.execute("select appeal_number, days_overdue from marts.kpi_overdue_appeals")
+        )
+    assert expected, "the sample must have open overdue appeals"
+    leader = SupersetClient(superset).login("rukovoditel", roles.demo_password("rukovoditel"))
+
+    def download(result_format: str) -> bytes:
+        body = {
+            "datasource": {"id": dataset["id"], "type": "table"},
+            "queries": [{"columns": ["appeal_number", "days_overdue"], "metrics": [], "row_limit": 10000}],
+            "form_data": {"viz_type": "table", "query_mode": "raw"},
+            "result_format": result_format,
+            "result_type": "full",
+        }
+        response = leader.session.post(f"{superset}/api/v1/chart/data", json=body, timeout=60)
+        assert response.status_code == 200, (result_format, response.status_code, response.text[:300])
+        return response.content
+
+    text = download("csv").decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert table[0] == ["№ обращения", "Дней просрочки"]  # the columns' Russian labels (dbt meta)
+    assert sorted((n, int(d)) for n, d in table[1:]) == expected
+    sheet = load_workbook(io.BytesIO(download("xlsx")), read_only=True).worksheets[0]
+    cells = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert [str(v) for v in cells[0] if v is not None][-2:] == table[0]
+    assert len(cells) - 1 == len(expected)
+
+
 # --- through Dagster (last: it switches Superset's connection to the product's read-only role) ----
 
 
