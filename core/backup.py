@@ -282,7 +282,8 @@ def backup(
     """
     address = Dsn.parse(dsn)
     tools = tools or find_tools()
-    archive.parent.mkdir(parents=True, exist_ok=True)
+    if not archive.parent.exists():
+        archive.parent.mkdir(mode=0o700, parents=True)
     if archive.exists():
         raise BackupError(f"{archive} exists already; choose another file.")
     partial = archive.with_name(archive.name + ".partial")

@@ -42,4 +42,3 @@ def kept_secret(path: Path, make: Callable[[], str] = new_token) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
     return value
-

@@ -199,7 +199,7 @@ def restore_command(
         listed = "; ".join(f"{name}: backup {b}, restored {a}" for name, (b, a) in summary.mismatches.items())
         raise click.ClickException(f"row counts differ from the backup's record: {listed}")
     console.print(
-        f"[green]restored[/] {len(summary.tables)} tables, {summary.rows:,} rows in {summary.seconds:.1f} s "
-        f"from {path}"
+        f"[green]restored[/] into {summary.database} (PostgreSQL {summary.server_version}): "
+        f"{len(summary.tables)} tables, {summary.rows:,} rows in {summary.seconds:.1f} s from {path}"
         + ("" if backups.read_summary(path) else " (no record next to it: counts not compared)")
     )
