@@ -134,7 +134,8 @@ def backup_command(out: Path | None) -> None:
         _counts_table(f"backup of {summary.database} (PostgreSQL {summary.server_version})", summary.tables)
     )
     console.print(
-        f"[green]backed up[/] {len(summary.tables)} tables, {summary.rows:,} rows, "
+        f"[green]backed up[/] {summary.database} (PostgreSQL {summary.server_version}): "
+        f"{len(summary.tables)} tables, {summary.rows:,} rows, "
         f"{_human(summary.bytes)} in {summary.seconds:.1f} s -> {path}"
     )
 
