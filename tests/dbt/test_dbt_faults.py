@@ -34,17 +34,25 @@ def _waiting_on(conn: psycopg.Connection, relation: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def _differences(dsn: str, table: str) -> tuple[int, int]:
-    """Rows only in the kept incremental copy, rows only in the fully refreshed table."""
+def _differences(dsn: str, left: str, right: str) -> tuple[int, int]:
+    """Rows only in ``left``, rows only in ``right`` (as multisets)."""
     with psycopg.connect(dsn) as conn:
-        only_incremental = conn.execute(
-            f"select count(*) from (select * from scratch.{table} except all select * from marts.{table}) d"  # type: ignore[arg-type]
+        only_left = conn.execute(
+            f"select count(*) from (select * from {left} except all select * from {right}) d"  # type: ignore[arg-type]
         ).fetchone()
-        only_full = conn.execute(
-            f"select count(*) from (select * from marts.{table} except all select * from scratch.{table}) d"  # type: ignore[arg-type]
+        only_right = conn.execute(
+            f"select count(*) from (select * from {right} except all select * from {left}) d"  # type: ignore[arg-type]
         ).fetchone()
-    assert only_incremental is not None and only_full is not None
-    return int(only_incremental[0]), int(only_full[0])
+    assert only_left is not None and only_right is not None
+    return int(only_left[0]), int(only_right[0])
+
+
+def _keep(dsn: str, prefix: str) -> None:
+    """Copy the facts as they are now into ``scratch.<prefix>_<fact>``."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("create schema if not exists scratch")
+        for table in FACTS:
+            conn.execute(f"create table scratch.{prefix}_{table} as select * from marts.{table}")  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
@@ -59,7 +67,9 @@ def test_a_dbt_run_killed_inside_the_incremental_facts_is_completed_by_the_next_
         "no new ПОС batch: the incremental models would have no work"
     )
 
+    _keep(sample_copy, "before")
     command, env = dbt_invocation(["run"], sample_copy, target_dir=tmp_path / "target")
+    env["PYTHONUNBUFFERED"] = "1"  # its log lines reach the file before the kill
     log = (tmp_path / "dbt_run.log").open("w")
     with psycopg.connect(sample_copy) as holder, psycopg.connect(sample_copy, autocommit=True) as watcher:
         holder.execute("lock table marts.fct_appeals in share mode")  # reads pass, the MERGE waits
@@ -77,18 +87,23 @@ def test_a_dbt_run_killed_inside_the_incremental_facts_is_completed_by_the_next_
     log.close()
     assert waiting is not None, (tmp_path / "dbt_run.log").read_text()[-3000:]
     assert dbt.returncode == -signal.SIGKILL
+    killed_log = (tmp_path / "dbt_run.log").read_text()
+    assert "incremental model marts.fct_appeals" in killed_log
+    assert "OK created sql incremental model marts.fct_appeals" not in killed_log
+    # the killed run left fct_appeals as it was: nothing half merged
+    assert _differences(sample_copy, "scratch.before_fct_appeals", "marts.fct_appeals") == (0, 0)
 
     finished = subprocess.run(command, cwd=DBT_DIR, env=env, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stdout[-3000:]
 
-    with psycopg.connect(sample_copy, autocommit=True) as conn:
-        conn.execute("create schema scratch")
-        for table in FACTS:
-            conn.execute(f"create table scratch.{table} as select * from marts.{table}")  # type: ignore[arg-type]
+    _keep(sample_copy, "incremental")
+    assert _differences(sample_copy, "scratch.before_fct_appeals", "marts.fct_appeals") != (0, 0), (
+        "the later export changed nothing: the test would prove nothing"
+    )
     refresh, env = dbt_invocation(
         ["run", "--full-refresh", "--select", *FACTS], sample_copy, target_dir=tmp_path / "target"
     )
     full = subprocess.run(refresh, cwd=DBT_DIR, env=env, capture_output=True, text=True)
     assert full.returncode == 0, full.stdout[-3000:]
     for table in FACTS:
-        assert _differences(sample_copy, table) == (0, 0), table
+        assert _differences(sample_copy, f"scratch.incremental_{table}", f"marts.{table}") == (0, 0), table
