@@ -333,7 +333,8 @@ def reapply_grants(dsn: str | Dsn) -> None:
 
     A restore leaves owners and privileges out (they name roles the target server may not have), so
     whatever command creates the project's roles and grants must be re-run here. Today no such
-    command exists and this does nothing; the roles' command is wired in here.
+    command exists in ``core`` and this does nothing (the only grants, those of Superset's read-only
+    role, are re-applied by the next publication); the roles' command is wired in here.
     """
     del dsn
 
