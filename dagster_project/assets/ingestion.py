@@ -47,7 +47,7 @@ def build_ingestion_asset(source: str) -> dg.AssetsDefinition:
                 ),
             )
         except psycopg.OperationalError as exc:  # the server is unreachable or went away
-            retry_if_transient([str(exc)], exc)
+            retry_if_transient([str(exc)], exc, attempt=context.retry_number)
             raise
         bad = [r for r in results if r.status in {"rejected", "failed"}]
         loaded = [r for r in results if r.status == "loaded"]
@@ -62,7 +62,7 @@ def build_ingestion_asset(source: str) -> dg.AssetsDefinition:
             "landing_folder": dg.MetadataValue.path(str(folder / source)),
         }
         if bad:
-            retry_if_transient(r.error for r in bad)
+            retry_if_transient((r.error for r in bad), attempt=context.retry_number)
             raise dg.Failure(
                 description=f"{len(bad)} {source} file(s) rejected or failed; the others were loaded",
                 metadata={**metadata, "errors": dg.MetadataValue.md("\n".join(f"- {r.error}" for r in bad))},

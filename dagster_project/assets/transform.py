@@ -33,7 +33,9 @@ def cur_dbt_assets(
     if invocation.is_successful():
         return
     problems = _failed_nodes(invocation)
-    retry_if_transient((message for _, _, message in problems), invocation.get_error())
+    retry_if_transient(
+        (message for _, _, message in problems), invocation.get_error(), attempt=context.retry_number
+    )
     listed = "\n".join(f"- {node} ({status}): {message}" for node, status, message in problems[:20])
     raise dg.Failure(
         description=f"dbt build failed: {len(problems)} node(s) errored or failed their tests",

@@ -35,7 +35,8 @@ def _materialise_pos(dsn: str, landing: Path, instance: dg.DagsterInstance) -> d
 def test_an_unreachable_warehouse_is_retried_then_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(failures, "RETRY_WAIT_SECONDS", 0)
+    monkeypatch.setenv("CUR_RETRY_WAIT_SECONDS", "0")
+    monkeypatch.setenv("CUR_RETRY_MAX", "2")
     monkeypatch.setenv("CUR_STATE_DIR", str(tmp_path / "state"))
     f.write_jsonl(tmp_path / "landing" / "pos" / "pos_appeals_2026-01.jsonl", [f.pos_record(1)])
     instance = dg.DagsterInstance.ephemeral()
@@ -43,7 +44,10 @@ def test_an_unreachable_warehouse_is_retried_then_reported(
 
     assert not result.success
     retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
-    assert len(retries) == failures.MAX_RETRIES
+    assert len(retries) == 2  # CUR_RETRY_MAX
+    step_failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = step_failure.step_failure_data.error.message  # type: ignore[union-attr]
+    assert "could not be reached" in message and "cur warehouse status" in message
 
     run = instance.get_run_by_id(result.run_id)
     failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
@@ -56,7 +60,7 @@ def test_an_unreachable_warehouse_is_retried_then_reported(
 
 
 def test_a_bad_file_is_not_retried(tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(failures, "RETRY_WAIT_SECONDS", 0)
+    monkeypatch.setenv("CUR_RETRY_WAIT_SECONDS", "0")
     (tmp_path / "pos").mkdir()
     (tmp_path / "pos" / "pos_appeals_2026-01.csv").write_text("not;the;header\n1;2;3\n", encoding="cp1251")
     result = _materialise_pos(dsn, tmp_path, dg.DagsterInstance.ephemeral())

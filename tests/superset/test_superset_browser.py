@@ -23,11 +23,19 @@ from typing import Any
 
 import psycopg
 import pytest
+import requests
+import requests.adapters
 
 from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
 from superset_assets import db_role, launcher, roles, spec
-from superset_assets.publish import PublishSummary, SupersetClient, export_dashboards, publish
+from superset_assets.publish import (
+    PublishError,
+    PublishSummary,
+    SupersetClient,
+    export_dashboards,
+    publish,
+)
 from tests.conftest import SampleBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.superset]
@@ -184,6 +192,56 @@ def test_dataset_certification_follows_the_record(
     restored = publish(*args, certification, with_roles=False)
     assert _dataset_certification(client, datasets[passed]) is not None
     assert restored.datasets_changed == []
+
+
+# --- an interrupted publication -------------------------------------------------------------------
+
+
+class _CutAfter(requests.adapters.HTTPAdapter):
+    """A publication's transport that loses the connection after ``allowed`` requests (the Superset
+    server, its metadata and every request that got through are real)."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__()
+        self.allowed = allowed
+        self.sent = 0
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        self.sent += 1
+        if self.sent > self.allowed:
+            raise requests.ConnectionError(f"connection lost after {self.allowed} requests (test)")
+        return super().send(request, *args, **kwargs)
+
+
+def _session(adapter: _CutAfter) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return session
+
+
+def test_an_interrupted_publication_converges_on_the_next_one(
+    published: tuple[PublishSummary, PublishSummary, str],
+    superset: str,
+    certification: dict[str, CertificationStatus],
+) -> None:
+    _, _, ro_dsn = published
+    args = (ro_dsn, superset, launcher.admin_user(), launcher.admin_password())
+    counting = _CutAfter(allowed=10**6)
+    publish(*args, certification, session=_session(counting))
+    total = counting.sent
+
+    # Half way through a publication towards another state (every certification withdrawn).
+    cut = _CutAfter(allowed=total // 2)
+    with pytest.raises((requests.ConnectionError, PublishError)):
+        publish(*args, {}, session=_session(cut))
+    assert cut.sent > cut.allowed  # cut off, not finished
+    assert export_dashboards(_admin(superset)) != EXPORTS[0]  # the import got through, the rest did not
+
+    converged = publish(*args, certification)
+    assert converged.counts == EXPECTED_COUNTS
+    assert export_dashboards(_admin(superset)) == EXPORTS[0]  # as after a publication never interrupted
+    again = publish(*args, certification)
+    assert again.datasets_changed == [] and again.roles["changed"] == []
 
 
 # --- browser -------------------------------------------------------------------------------------
