@@ -48,7 +48,7 @@ from ingestion.sources import (
     discover,
     reader_for,
 )
-from ingestion.sources.base import header_key
+from ingestion.sources.base import Encoded, header_key
 
 ProgressFn = Callable[[str, int], None]
 _SPOOL_MEMORY = 8 << 20
@@ -264,6 +264,7 @@ def context_for(source: str) -> ReadContext:
         zones={header_key(k): v for k, v in settings.im_cabinet_timezones.items()} if source == "im" else {},
         declared_date_order=settings.date_order_of(source),
         future_tolerance=settings.future_tolerance,
+        fast_path=settings.ingest_fast_path,
     )
 
 
@@ -332,7 +333,16 @@ def _load_in_transaction(
                         notes[item.key] = item.value
                     continue
                 counts["read"] += 1
-                if isinstance(item, Record):
+                if isinstance(item, Encoded):
+                    counts["loaded"] += 1
+                    head = prefix + str(item.row) + "\t"
+                    for name, texts in item.lines.items():
+                        for text in texts:
+                            if name == primary:
+                                yield (head + text + "\n").encode()
+                            else:
+                                spools[name].write((head + text + "\n").encode())
+                elif isinstance(item, Record):
                     counts["loaded"] += 1
                     head = (prefix + str(item.row) + "\t").encode()
                     for name, rows in item.tables.items():
