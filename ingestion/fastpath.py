@@ -285,7 +285,11 @@ def cell_access(index: dict[str, int]) -> Callable[[Any], str]:
     return lambda fm: f"row[{index[fm.source]}]"
 
 
-_DEF = "def build(row, fixed, extras, zone, c, clean=False):"
+_DEF = (
+    "def build(row, fixed, extras, zone, c, clean=False, _NOT_FIRST=_NOT_FIRST, _SPACE=_SPACE,"
+    " _SPECIAL=_SPECIAL, _ISO_AWARE=_ISO_AWARE, _fromiso=_fromiso, _text=_text, str=str, type=type,"
+    " len=len):"
+)
 
 
 class FastRow:
@@ -311,6 +315,7 @@ class FastRow:
         lines = [
             _DEF,
             "    parts = []",
+            "    add = parts.append",
             "    mx = c.max_chars",
         ]
         times: dict[str, str] = {}
@@ -318,10 +323,10 @@ class FastRow:
         for col in table.columns:
             name = col.name
             if name == "extras":
-                lines.append("    parts.append('\\\\N' if extras is None else extras)")
+                lines.append("    add('\\\\N' if extras is None else extras)")
                 continue
             if name in fixed:
-                lines.append(f"    parts.append(fixed[{name!r}])")
+                lines.append(f"    add(fixed[{name!r}])")
                 if name in table.key:
                     key_exprs[name] = f"fixed_raw[{name!r}]"
                 continue
@@ -330,25 +335,26 @@ class FastRow:
                 if col.required:
                     lines = [_DEF, "    return None"]
                     break
-                lines.append("    parts.append('\\\\N')")
+                lines.append("    add('\\\\N')")
                 continue
             _, fm = found
             req = col.required
             lines.append(f"    v = {access(fm)}")
-            missing = "return None" if req else "parts.append('\\\\N')"
+            missing = "return None" if req else "add('\\\\N')"
             if fm.kind == "text":
                 # the common case inline: a string with no space or apostrophe at its edges
                 lines += [
                     "    if type(v) is str and v and v[0] not in _NOT_FIRST and v[-1] not in _SPACE"
                     " and len(v) <= mx and (clean or not _SPECIAL(v)):",
-                    "        parts.append(v)",
+                    "        add(v)",
+                    *([] if req else ["    elif v is None:", "        add('\\\\N')"]),
                     "    else:",
                     "        s = _text(v, c)",
                     "        if s is None: return None",
                 ]
                 if req:
                     lines.append("        if s == '\\\\N': return None")
-                lines.append("        parts.append(s)")
+                lines.append("        add(s)")
                 if name in table.key:  # compared as the reader's text() gives them
                     key_exprs[name] = f"k_{name}"
                     lines.append("        v = None if s == '\\\\N' else _key_text(v)")
@@ -362,7 +368,7 @@ class FastRow:
                 lines += [
                     "        n = _int(v)",
                     f"        if n is None or not -{limit} <= n <= {limit}: return None",
-                    "        parts.append(str(n))",
+                    "        add(str(n))",
                 ]
                 if name in table.key:
                     key_exprs[name] = f"k_{name}"
@@ -374,7 +380,7 @@ class FastRow:
                 lines += [
                     f"        s = _dec(v, {digits})",
                     "        if s is None: return None",
-                    "        parts.append(s)",
+                    "        add(s)",
                 ]
             elif fm.kind == "ts":
                 lines += [
@@ -384,11 +390,11 @@ class FastRow:
                     "            except ValueError:",
                     "                return None",
                     "            if dt > c.latest or not 1990 <= dt.year <= 2100: return None",
-                    "            parts.append(v)",
+                    "            add(v)",
                     "        else:",
                     "            r = _ts_value(v, zone, c)",
                     "            if r is None: return None",
-                    "            parts.append(r[0])",
+                    "            add(r[0])",
                     "            dt = r[1]",
                     f"        t_{name} = dt",
                 ]
@@ -398,13 +404,13 @@ class FastRow:
                 lines += [
                     "        d = _date(v, c.day_first)",
                     "        if d is None or not 1990 <= d.year <= 2100: return None",
-                    "        parts.append(d.isoformat())",
+                    "        add(d.isoformat())",
                 ]
             elif fm.kind == "dur":
                 lines += [
                     "        s = _dur(v)",
                     "        if s is None: return None",
-                    "        parts.append(s)",
+                    "        add(s)",
                 ]
             else:  # pragma: no cover - every kind is listed above
                 lines.append("        return None")

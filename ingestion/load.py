@@ -293,7 +293,11 @@ def _load_in_transaction(
 ) -> tuple[int, int, int, int]:
     reader = reader_for(source, path)
     tables = {t.name: t for t in reader.tables}
-    primary, *secondary = tables
+    # the table with the most rows streams into COPY while the file is read (the server parses it on
+    # the other core); the others are spooled and COPYed after
+    streamed = getattr(reader, "streamed_table", None)
+    primary = streamed if streamed in tables else next(iter(tables))
+    secondary = [name for name in tables if name != primary]
     with conn.transaction(), ExitStack() as stack:
         # Serialise loads of the same content; a concurrent loader that got there first wins.
         conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{source}:{digest}",))
@@ -337,11 +341,13 @@ def _load_in_transaction(
                     counts["loaded"] += 1
                     head = prefix + str(item.row) + "\t"
                     for name, texts in item.lines.items():
-                        for text in texts:
-                            if name == primary:
-                                yield (head + text + "\n").encode()
-                            else:
-                                spools[name].write((head + text + "\n").encode())
+                        if not texts:
+                            continue
+                        data = "".join([head + text + "\n" for text in texts]).encode()
+                        if name == primary:
+                            yield data
+                        else:
+                            spools[name].write(data)
                 elif isinstance(item, Record):
                     counts["loaded"] += 1
                     head = (prefix + str(item.row) + "\t").encode()

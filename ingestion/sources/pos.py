@@ -125,6 +125,7 @@ class PosJsonLinesReader:
 
     source = "pos"
     tables = (POS_APPEALS, POS_APPEAL_EVENTS)
+    streamed_table = POS_APPEAL_EVENTS.name  # about five events an appeal
 
     def __init__(self) -> None:
         self._appeal = RowBuilder(POS_APPEALS, JSON_APPEAL_FIELDS, not_before=ANSWER_AFTER_CREATION)
