@@ -479,6 +479,31 @@ def fixed_values(fixed: dict[str, object] | None) -> dict[str, object]:
     return out
 
 
+def tabular_row(
+    table: Table,
+    fields: tuple[Any, ...],
+    fixed: tuple[str, ...],
+    not_before: tuple[tuple[str, str], ...],
+    index: dict[str, int],
+) -> FastRow:
+    """The builder of a tabular file's rows, shared by the files with the same header layout."""
+    return _tabular_row(table, fields, fixed, not_before, tuple(sorted(index.items())))
+
+
+@lru_cache(maxsize=64)
+def _tabular_row(
+    table: Table,
+    fields: tuple[Any, ...],
+    fixed: tuple[str, ...],
+    not_before: tuple[tuple[str, str], ...],
+    index: tuple[tuple[str, int], ...],
+) -> FastRow:
+    where = dict(index)
+    return FastRow(
+        table, fields, fixed=fixed, not_before=not_before, access=cell_access(where), available=set(where)
+    )
+
+
 def clean_cells(cells: Sequence[object]) -> bool:
     """True when the row's cells are all text with no backslash, tab, line end or NUL (no value of
     it needs escaping for COPY); False when unsure."""

@@ -141,6 +141,8 @@ def ensure_raw_schema(conn: psycopg.Connection[Any]) -> None:
 
 
 def _spool_to_copy(conn: psycopg.Connection[Any], statement: str, spool: IO[bytes]) -> None:
+    if not spool.tell():  # nothing spooled: no round trip
+        return
     spool.seek(0)
     with conn.cursor() as cur, cur.copy(statement) as copy:  # type: ignore[arg-type]
         for chunk in iter(lambda: spool.read(_COPY_CHUNK), b""):

@@ -573,14 +573,7 @@ def _fast_builder(
     fast_ctx = fastpath.ctx_for(ctx.latest_allowed, ctx.max_field_chars, ctx.date_order)
     if fast_ctx is None:
         return None
-    row = fastpath.FastRow(
-        b.table,
-        b.fields,
-        fixed=tuple(fixed or ()),
-        not_before=b.not_before,
-        access=fastpath.cell_access(index),
-        available=set(index),
-    )
+    row = fastpath.tabular_row(b.table, tuple(b.fields), tuple(fixed or ()), tuple(b.not_before), index)
     base = fastpath.zone_offsets(ctx.timezone)
     zf = b.zone_field
     if zf is None or not ctx.zones or zf.source not in index:
@@ -722,6 +715,75 @@ def calamine_sheets(path: Path, wb: object) -> list[tuple[str, SheetRows]]:
 
         out.append((str(meta.name), rows))
     return out
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PERCENT_BUILTIN = {9, 10}  # the built-in number formats 0% and 0.00%
+_STYLED_CELL_RE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?\ss="([0-9]+)"')
+
+
+def percent_styles(path: Path) -> set[int]:
+    """The indexes of the workbook's cell styles whose number format shows a percent (built-in 9 and
+    10, or a custom format with ``%``): what openpyxl's ``"%" in cell.number_format`` sees."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return set()
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+        for f in root.iterfind(f"{_NS_MAIN}numFmts/{_NS_MAIN}numFmt")
+    }
+    percent = {i for i, code in custom.items() if "%" in code} | _PERCENT_BUILTIN
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    return {
+        i for i, xf in enumerate(xfs.iterfind(f"{_NS_MAIN}xf")) if int(xf.get("numFmtId", "0")) in percent
+    }
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def percent_cells(path: Path, member: str | None, styles: set[int]) -> set[tuple[int, int]]:
+    """(Excel row, 0-based column) of the sheet's cells with a percent number format."""
+    import zipfile
+
+    if not styles or not member:
+        return set()
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(member.lstrip("/"))
+    return {
+        (int(m.group(2)), _column_index(m.group(1)))
+        for m in _STYLED_CELL_RE.finditer(data)
+        if int(m.group(3)) in styles
+    }
+
+
+def calamine_values(
+    rows: Iterator[tuple[int, Sequence[object]]], percent: set[tuple[int, int]]
+) -> Iterator[tuple[int, list[object]]]:
+    """Cell values as openpyxl gives them: a whole number stored as such is an int (calamine reads
+    every number as a float), an empty cell None, and a number in a percent cell the percent shown."""
+    for row_no, values in rows:
+        out: list[object] = []
+        for col, v in enumerate(values):
+            if type(v) is float and v.is_integer() and abs(v) < 1e15:
+                v = int(v)
+            elif v == "":
+                v = None
+            if percent and (row_no, col) in percent and type(v) in (int, float):
+                v = Decimal(repr(v)) * 100
+            out.append(v)
+        yield row_no, out
 
 
 def sheet_member(path: Path, title: str) -> str | None:
