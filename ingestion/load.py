@@ -13,6 +13,13 @@ For each file:
 3. if anything fails half way the transaction rolls back — no row of the file stays behind — and
    a ``failed`` batch row (or ``rejected`` for a file whose columns do not match) records the error.
 
+Speed: rows whose values all have canonical shapes (``ingestion.fastpath``) reach COPY as text
+straight from a builder generated per reader and header, without per-value Python objects; every
+other row goes through the readers' per-value converters as before, so outcomes and messages do not
+depend on the path (``CUR_INGEST_FAST_PATH=false`` forces the per-value path everywhere). The table
+with the most rows (ПОС: the events) streams into COPY while the file is read, so the server parses it
+while Python reads on.
+
 A file already ``rejected`` with the same content is not tried again unless ``retry_rejected``; it
 is reported as ``rejected`` again (with the earlier batch and error), so a run over it still fails.
 Whatever is wrong with a file ends as a recorded batch; the run goes on with the other files.

@@ -212,6 +212,8 @@ class PosJsonLinesReader:
         appeal_id = str(key[0])
         events = []
         for seq, event in enumerate(history, start=1):
+            if type(event) is not dict:
+                return None
             built_event = event_row.build(
                 event, {"appeal_id": appeal_id, "event_seq": str(seq)}, None, zone, c, clean
             )

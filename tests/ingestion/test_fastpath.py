@@ -55,6 +55,7 @@ def _jsonl_records() -> list[dict[str, object] | str]:
         r(19, History={}),
         r(20, History="нет"),
         r(21, History=[{"Status": "MODERATION_NEW"}]),  # an event without its time
+        r(29, History=["не событие", 5]),
         r(1),  # duplicate of row 1
         r(22, Id="22"),
         r(None),
@@ -165,7 +166,7 @@ def test_the_fast_path_loads_exactly_what_the_converters_load(
 def test_the_fast_path_takes_the_canonical_rows(tmp_path: Path) -> None:
     landing = _landing(tmp_path / "landing")
     for source, name, fast_rows in (
-        ("pos", "a.jsonl", {1, 6, 8, 10, 13, 14, 18, 19, 23}),
+        ("pos", "a.jsonl", {1, 6, 8, 10, 13, 14, 18, 19, 24}),
         ("im", "c.xlsx", {2, 3}),
     ):
         path = landing / source / name
