@@ -43,9 +43,6 @@ _DEC_SHAPE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?").fullmatch
 _ISO_AWARE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}"
 ).fullmatch
-_ISO_LOCAL = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
-).fullmatch
 _RU_LOCAL = re.compile(
     r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?"
 ).fullmatch
@@ -61,6 +58,8 @@ class ZoneOffsets:
     def __init__(self, name: str) -> None:
         self.zone = ZoneInfo(name)
         self._days: dict[tuple[int, int, int], str | None] = {}
+        self._by_text: dict[str, str | None] = {}
+        self._latest: tuple[datetime, str] | None = None
 
     def on(self, y: int, m: int, d: int) -> str | None:
         key = (y, m, d)
@@ -82,33 +81,34 @@ class ZoneOffsets:
         self._days[key] = found
         return found
 
+    def by_day(self, day: str) -> str | None:
+        """The offset on an ISO day ``YYYY-MM-DD`` (None: not such a day, a year outside 1990–2100,
+        or an offset change within a day of it). Cached per day string."""
+        try:
+            return self._by_text[day]
+        except KeyError:
+            pass
+        found: str | None = None
+        if len(day) == 10 and day[4] == "-" and day[7] == "-":
+            digits = day[:4] + day[5:7] + day[8:]
+            if digits.isascii() and digits.isdigit() and 1990 <= int(day[:4]) <= 2100:
+                try:
+                    found = self.on(int(day[:4]), int(day[5:7]), int(day[8:]))
+                except ValueError:  # no such day
+                    found = None
+        self._by_text[day] = found
+        return found
+
+    def latest_local(self, latest: datetime) -> str:
+        """The latest allowed point in time as local ``YYYY-MM-DD HH:MM:SS`` of the zone."""
+        if self._latest is None or self._latest[0] != latest:
+            self._latest = (latest, latest.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S"))
+        return self._latest[1]
+
 
 @lru_cache(maxsize=32)
 def zone_offsets(name: str) -> ZoneOffsets:
     return ZoneOffsets(name)
-
-
-def _naive_ts(v: object, day_first: bool) -> tuple[int, int, int, int, int, int] | None:
-    """(y, m, d, H, M, S) of a local point in time in a canonical shape, or None."""
-    t = type(v)
-    if t is str:
-        m = _ISO_LOCAL(v)  # type: ignore[arg-type]
-        if m:
-            y, mo, d, hh, mi, ss = m.groups()
-        else:
-            m = _RU_LOCAL(v)  # type: ignore[arg-type]
-            if not m:
-                return None
-            a, b, y, hh, mi, ss = m.groups()
-            d, mo = (a, b) if day_first else (b, a)
-            hh, mi = hh or "0", mi or "0"
-        return int(y), int(mo), int(d), int(hh), int(mi), int(ss or 0)
-    if t is datetime:
-        dt: datetime = v  # type: ignore[assignment]
-        if dt.tzinfo is not None or dt.microsecond:
-            return None
-        return dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second
-    return None
 
 
 def _date(v: object, day_first: bool) -> date | None:
@@ -143,34 +143,64 @@ class Ctx:
         self.day_first = day_first
 
 
-def _ts_value(v: object, zone: ZoneOffsets, c: Ctx) -> tuple[str, datetime] | None:
-    """COPY text and the point in time of a timestamp value in a canonical shape, or None."""
-    if type(v) is str and _ISO_AWARE(v):  # type: ignore[arg-type]
-        try:
-            dt = datetime.fromisoformat(v)  # type: ignore[arg-type]
-        except ValueError:
+def _ts_value(v: object, zone: ZoneOffsets, c: Ctx) -> tuple[str, object] | None:
+    """COPY text of a timestamp value in a canonical shape and what orders it (an aware datetime, or
+    for a local time its ``YYYY-MM-DD HH:MM:SS`` text: one zone per row, and no offset change near
+    it), or None."""
+    if type(v) is str:
+        n = len(v)  # type: ignore[arg-type]
+        if n == 25:
+            if not _ISO_AWARE(v):  # type: ignore[arg-type]
+                return None
+            try:
+                dt = datetime.fromisoformat(v)  # type: ignore[arg-type]
+            except ValueError:
+                return None
+            if not 1990 <= dt.year <= 2100 or dt > c.latest:
+                return None
+            return v, dt  # type: ignore[return-value]
+        if n in (10, 16, 19) and v[2] == "." and v[5] == ".":  # type: ignore[index]
+            a, b = (v[0:2], v[3:5]) if c.day_first else (v[3:5], v[0:2])  # type: ignore[index]
+            day = f"{v[6:10]}-{b}-{a}"  # type: ignore[index]
+            if n == 10:
+                clock = "00:00:00"
+            elif v[10] != " ":  # type: ignore[index]
+                return None
+            else:
+                clock = v[11:] if n == 19 else v[11:] + ":00"  # type: ignore[index]
+        elif n in (16, 19) and v[10] in " T":  # type: ignore[index]
+            day, clock = v[:10], (v[11:] if n == 19 else v[11:] + ":00")  # type: ignore[index]
+        else:
             return None
-        if not 1990 <= dt.year <= 2100 or dt > c.latest:
+    elif type(v) is datetime:
+        dt = v  # type: ignore[assignment]
+        if dt.tzinfo is not None or dt.microsecond:
             return None
-        return v, dt  # type: ignore[return-value]
-    parts = _naive_ts(v, c.day_first)
-    if parts is None:
+        day, clock = (
+            f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}",
+            f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}",
+        )
+    else:
         return None
-    y, mo, d, hh, mi, ss = parts
-    if not 1990 <= y <= 2100:
-        return None
-    try:
-        datetime(y, mo, d, hh, mi, ss)  # a day, hour, minute that exist
-    except ValueError:
-        return None
-    off = zone.on(y, mo, d)
+    off = zone.by_day(day)
     if off is None:
         return None
-    text = f"{y:04d}-{mo:02d}-{d:02d} {hh:02d}:{mi:02d}:{ss:02d}{off}"
-    dt = datetime.fromisoformat(text)
-    if dt > c.latest:
+    hms = clock[:2] + clock[3:5] + clock[6:]
+    if not (
+        len(clock) == 8
+        and clock[2] == ":"
+        and clock[5] == ":"
+        and hms.isascii()
+        and hms.isdigit()
+        and clock[:2] <= "23"
+        and clock[3:5] <= "59"
+        and clock[6:] <= "59"
+    ):
         return None
-    return text, dt
+    local = f"{day} {clock}"
+    if local > zone.latest_local(c.latest):
+        return None
+    return local + off, local
 
 
 def _text(v: object, c: Ctx) -> str | None:
@@ -420,7 +450,9 @@ class FastRow:
             for later, earlier in not_before:
                 if later in times and earlier in times:
                     a, b = f"t_{later}", f"t_{earlier}"
-                    lines.append(f"    if {a} is not None and {b} is not None and {a} < {b}: return None")
+                    lines.append(f"    if {a} is not None and {b} is not None:")
+                    # an aware time and a local one are not compared here: the slow path does it
+                    lines.append(f"        if type({a}) is not type({b}) or {a} < {b}: return None")
             key = ", ".join(key_exprs.get(k, "None") for k in table.key)
             lines.append(f"    return '\\t'.join(parts), ({key}{',' if len(table.key) == 1 else ''})")
         prelude = getattr(access, "prelude", None)
