@@ -302,6 +302,9 @@ def run_bench(
     dsn = resolve_dsn(start=True)
     measures: list[Measure] = []
     about = machine()
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("show server_version").fetchone()
+    about["PostgreSQL"] = str(row[0]) if row else "?"
     with tempfile.TemporaryDirectory(prefix="cur_bench_") as tmp:
         for size in sizes:
             report(f"benchmarking {size:,} appeals …")
