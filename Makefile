@@ -34,7 +34,7 @@ test-fast: $(STAMP)  ## The edit-test loop: lint, unit and PostgreSQL integratio
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 
-bench: $(STAMP)  ## Measure load speed and memory; writes bench/results.md
+bench: $(STAMP)  ## Measure load speed and memory; writes bench/results/latest.md (+ .csv)
 	$(BIN)/cur bench
 
 warehouse-start: $(STAMP)  ## Start the embedded warehouse

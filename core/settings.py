@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     date_orders: dict[str, Literal["dmy", "mdy"]] = Field(default_factory=dict)
     # A point in time later than the load by more than this is quarantined
     future_tolerance_hours: float = Field(24.0, ge=0)
+    # Rows whose values all have canonical shapes go straight to COPY as text (ingestion.fastpath);
+    # false reads every row through the per-value Python converters (same outcomes, slower)
+    ingest_fast_path: bool = True
 
     # ---- Great Expectations
     gx_docs_dir: Path | None = None

@@ -20,15 +20,33 @@ from cli.render import console
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Results table to write. [default: bench/results.md]",
+    help="Results table to write (a .csv is written next to it). [default: bench/results/latest.md]",
 )
-def bench(appeals: str, out: Path | None) -> None:
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Also load every source with the per-value path only (CUR_INGEST_FAST_PATH=false).",
+)
+@click.option(
+    "--before-code",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Also load the same files with the code of another checkout (e.g. git archive <commit>).",
+)
+def bench(appeals: str, out: Path | None, compare: bool, before_code: Path | None) -> None:
     """Generate samples of each size, load them into throw-away databases and measure each phase.
 
-    Speed and memory are measured here, never asserted in tests.
+    Speed and memory are measured here, never asserted in tests. The hand-written comparisons are
+    kept in bench/results.md; this command writes only its own table.
     """
     from bench.run import DEFAULT_OUT, run_bench
 
     sizes = [int(s) for s in appeals.split(",") if s.strip()]
-    table = run_bench(sizes, out or DEFAULT_OUT, report=lambda line: console.print(line))
+    table = run_bench(
+        sizes,
+        out or DEFAULT_OUT,
+        report=lambda line: console.print(line),
+        compare=compare,
+        before_code=before_code,
+    )
     console.print(table, markup=False)

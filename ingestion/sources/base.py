@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from core.settings import DEFAULT_TIMEZONE
-from ingestion import parsing
+from ingestion import fastpath, parsing
 from ingestion.parsing import FieldError
 from ingestion.schemas import Table
 
@@ -29,6 +29,15 @@ from ingestion.schemas import Table
 class Record:
     row: int
     tables: dict[str, list[tuple[object, ...]]]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A source row that loads, already as COPY text (see :mod:`ingestion.fastpath`): raw table name
+    -> lines of its columns (without ``batch_id`` and ``source_row``, no line end)."""
+
+    row: int
+    lines: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class ReadContext:
     now: datetime | None = None
     future_tolerance: timedelta = timedelta(days=1)
     max_field_chars: int = MAX_FIELD_CHARS
+    # rows in canonical shapes go straight to COPY as text (ingestion.fastpath)
+    fast_path: bool = True
 
     @property
     def latest_allowed(self) -> datetime:
@@ -430,6 +441,16 @@ class KeyGuard:
         self._names = table.key
         self._seen: dict[tuple[object, ...], int] = {}
 
+    def fresh(self, row_no: int, key: tuple[object, ...]) -> bool:
+        """Record the key of a row built by the fast path; False when an earlier row had it (the row
+        then takes the slow path, whose :meth:`check` names the duplicate)."""
+        if not self._positions:
+            return True
+        if key in self._seen:
+            return False
+        self._seen[key] = row_no
+        return True
+
     def check(self, row_no: int, values: tuple[object, ...], field_names: dict[str, str]) -> None:
         if not self._positions:
             return
@@ -452,11 +473,14 @@ def tabular_records(
     header_row: Sequence[object] | None = None,
     field_prefix: str = "",
     exact_width: bool = True,
-) -> Iterator[Record | Rejected | Note]:
+    fast: bool = True,
+) -> Iterator[Record | Encoded | Rejected | Note]:
     """Records from a header plus data rows (CSV or a sheet); one raw table row per source row.
 
     ``exact_width``: a row must have as many fields as the header (CSV, where a row with more or fewer
     fields has its values moved); for sheets, only a filled cell right of the header is refused.
+    ``fast``: rows in canonical shapes are yielded as :class:`Encoded` COPY text (``ingestion.fastpath``);
+    a reader that checks the built values further passes False.
     """
     if header_row is None:
         try:
@@ -475,6 +499,11 @@ def tabular_records(
     guards = {name: KeyGuard(b.table) for name, b in builders.items()}
     field_names = {f.column: f.source for f in fields}
     rows_seen = 0
+    fast = _fast_builder(builders, index, fixed, ctx) if fast and ctx.fast_path else None
+    if fast is not None:
+        fast_row, fast_ctx, fixed_text, zone_of = fast
+        (table_name,) = builders
+        guard = guards[table_name]
     for row_no, values in rows:
         if all(parsing.blank(v) for v in values):
             continue
@@ -493,6 +522,14 @@ def tabular_records(
                 join_raw(values),
             )
             continue
+        if fast is not None:
+            extras = fastpath.copy_text(match.extras(cells)) if match.unknown else None
+            built_fast = fast_row.build(
+                cells, fixed_text, extras, zone_of(cells), fast_ctx, fastpath.clean_cells(cells)
+            )
+            if built_fast is not None and guard.fresh(row_no, built_fast[1]):
+                yield Encoded(row_no, {table_name: [built_fast[0]]})
+                continue
         try:
             extras = match.extras(cells)
             tables_out: dict[str, list[tuple[object, ...]]] = {}
@@ -511,6 +548,43 @@ def tabular_records(
         yield Record(row_no, tables_out)
     if not rows_seen:
         yield Note("warning", "the file has a header but no rows")
+
+
+_Fast = tuple[
+    fastpath.FastRow, fastpath.Ctx, dict[str, object], Callable[[Sequence[object]], fastpath.ZoneOffsets]
+]
+
+
+def _fast_builder(
+    builders: dict[str, RowBuilder],
+    index: dict[str, int],
+    fixed: dict[str, object] | None,
+    ctx: ReadContext,
+) -> (
+    tuple[
+        fastpath.FastRow, fastpath.Ctx, dict[str, object], Callable[[Sequence[object]], fastpath.ZoneOffsets]
+    ]
+    | None
+):
+    """The fast path of a tabular file with one raw table (None when it cannot be used)."""
+    if len(builders) != 1:
+        return None
+    (b,) = builders.values()
+    fast_ctx = fastpath.ctx_for(ctx.latest_allowed, ctx.max_field_chars, ctx.date_order)
+    if fast_ctx is None:
+        return None
+    row = fastpath.tabular_row(b.table, tuple(b.fields), tuple(fixed or ()), tuple(b.not_before), index)
+    base = fastpath.zone_offsets(ctx.timezone)
+    zf = b.zone_field
+    if zf is None or not ctx.zones or zf.source not in index:
+        return row, fast_ctx, fastpath.fixed_values(fixed), lambda cells: base
+    at = index[zf.source]
+    return (
+        row,
+        fast_ctx,
+        fastpath.fixed_values(fixed),
+        lambda cells: fastpath.zone_offsets(ctx.zone_for(cells[at])),
+    )
 
 
 def xlsx_rows(ws: object, *, percent: bool = False) -> Iterator[tuple[int, Sequence[object]]]:
@@ -641,6 +715,75 @@ def calamine_sheets(path: Path, wb: object) -> list[tuple[str, SheetRows]]:
 
         out.append((str(meta.name), rows))
     return out
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PERCENT_BUILTIN = {9, 10}  # the built-in number formats 0% and 0.00%
+_STYLED_CELL_RE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?\ss="([0-9]+)"')
+
+
+def percent_styles(path: Path) -> set[int]:
+    """The indexes of the workbook's cell styles whose number format shows a percent (built-in 9 and
+    10, or a custom format with ``%``): what openpyxl's ``"%" in cell.number_format`` sees."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return set()
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+        for f in root.iterfind(f"{_NS_MAIN}numFmts/{_NS_MAIN}numFmt")
+    }
+    percent = {i for i, code in custom.items() if "%" in code} | _PERCENT_BUILTIN
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    return {
+        i for i, xf in enumerate(xfs.iterfind(f"{_NS_MAIN}xf")) if int(xf.get("numFmtId", "0")) in percent
+    }
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def percent_cells(path: Path, member: str | None, styles: set[int]) -> set[tuple[int, int]]:
+    """(Excel row, 0-based column) of the sheet's cells with a percent number format."""
+    import zipfile
+
+    if not styles or not member:
+        return set()
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(member.lstrip("/"))
+    return {
+        (int(m.group(2)), _column_index(m.group(1)))
+        for m in _STYLED_CELL_RE.finditer(data)
+        if int(m.group(3)) in styles
+    }
+
+
+def calamine_values(
+    rows: Iterator[tuple[int, Sequence[object]]], percent: set[tuple[int, int]]
+) -> Iterator[tuple[int, list[object]]]:
+    """Cell values as openpyxl gives them: a whole number stored as such is an int (calamine reads
+    every number as a float), an empty cell None, and a number in a percent cell the percent shown."""
+    for row_no, values in rows:
+        out: list[object] = []
+        for col, v in enumerate(values):
+            if type(v) is float and v.is_integer() and abs(v) < 1e15:
+                v = int(v)
+            elif v == "":
+                v = None
+            if percent and (row_no, col) in percent and type(v) in (int, float):
+                v = Decimal(repr(v)) * 100
+            out.append(v)
+        yield row_no, out
 
 
 def sheet_member(path: Path, title: str) -> str | None:

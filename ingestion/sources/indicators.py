@@ -6,7 +6,7 @@ template version), a blank row, the header in row 6 and data from row 7.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ingestion import parsing
@@ -21,11 +21,18 @@ from ingestion.sources.base import (
     Record,
     Rejected,
     RowBuilder,
+    calamine_sheets,
+    calamine_values,
     check_formulas,
     join_raw,
     match_header,
+    open_calamine,
     open_workbook,
+    percent_cells,
+    percent_styles,
     required_sources,
+    sheet_member,
+    use_calamine,
     visible_sheets,
     xlsx_rows,
 )
@@ -65,19 +72,22 @@ class IndicatorsXlsxReader:
         self._builder = RowBuilder(INDICATOR_VALUES, FIELDS)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        wb = open_workbook(path)
+        calamine = use_calamine(path)
+        wb = open_calamine(path) if calamine else open_workbook(path)
         try:
             read: list[str] = []
             passed: list[str] = []
             guard = KeyGuard(INDICATOR_VALUES)
-            for ws in visible_sheets(wb):
-                title = str(ws.title)  # type: ignore[attr-defined]
-                if not self._is_submission(ws):
+            styles = percent_styles(path) if calamine else set()
+            for title, rows, member in self._sheets(path, wb, calamine):
+                if not self._is_submission(rows()):
                     passed.append(title)
                     continue
                 read.append(title)
-                check_formulas(path, title, getattr(ws, "_worksheet_path", None))
-                yield from self._sheet(path, ws, ctx, guard)
+                member = member or sheet_member(path, title)
+                check_formulas(path, title, member)
+                values = calamine_values(rows(), percent_cells(path, member, styles)) if calamine else rows()
+                yield from self._sheet(path, title, iter(values), ctx, guard)
             if not read:
                 raise FileRejected(
                     path,
@@ -91,17 +101,37 @@ class IndicatorsXlsxReader:
             wb.close()  # type: ignore[attr-defined]
 
     @staticmethod
-    def _is_submission(ws: object) -> bool:
+    def _sheets(
+        path: Path, wb: object, calamine: bool
+    ) -> list[tuple[str, Callable[[], Iterator[tuple[int, Sequence[object]]]], str | None]]:
+        """(title, rows, zip member) of the visible sheets: calamine (Rust) for workbooks up to
+        ``CALAMINE_MAX_BYTES``, openpyxl streaming (percent cells read from each cell's format) above."""
+        if calamine:
+            return [(title, rows, None) for title, rows in calamine_sheets(path, wb)]
+        return [
+            (
+                str(ws.title),  # type: ignore[attr-defined]
+                lambda ws=ws: xlsx_rows(ws, percent=True),
+                getattr(ws, "_worksheet_path", None),
+            )
+            for ws in visible_sheets(wb)
+        ]
+
+    @staticmethod
+    def _is_submission(rows: Iterator[tuple[int, Sequence[object]]]) -> bool:
         """An instruction sheet or a sheet of drop-down lists does not start with the metadata block."""
-        for _, values in xlsx_rows(ws):
-            return bool(values) and parsing.text(values[0]) == META[0]
+        for row_no, values in rows:
+            return row_no == 1 and bool(values) and parsing.text(values[0]) == META[0]
         return False
 
     def _sheet(
-        self, path: Path, ws: object, ctx: ReadContext, guard: KeyGuard
+        self,
+        path: Path,
+        sheet: str,
+        rows: Iterator[tuple[int, Sequence[object]]],
+        ctx: ReadContext,
+        guard: KeyGuard,
     ) -> Iterator[Record | Rejected]:
-        sheet = str(ws.title)  # type: ignore[attr-defined]
-        rows = xlsx_rows(ws, percent=True)
         head: list[Sequence[object]] = []
         for _, values in rows:
             head.append(values)

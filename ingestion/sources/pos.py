@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import orjson
+
+from ingestion import fastpath
 from ingestion.parsing import FieldError
 from ingestion.schemas import POS_APPEAL_EVENTS, POS_APPEALS
 from ingestion.sources.base import (
+    Encoded,
     FieldMap,
     KeyGuard,
     Note,
@@ -100,6 +104,9 @@ CSV_FIELDS = (
 )
 
 
+_Fast = tuple[fastpath.FastRow, fastpath.FastRow, fastpath.Ctx, fastpath.ZoneOffsets]
+_JSONL_FIXED = fastpath.fixed_values({"source_format": "jsonl"})
+
 # The top-level keys of a JSON appeal the reader knows; any other key is kept in ``extras``.
 JSON_KNOWN_KEYS = frozenset({f.source.split(".")[0] for f in JSON_APPEAL_FIELDS} | {"History"})
 ANSWER_AFTER_CREATION = (("answer_at", "created_at"),)
@@ -118,21 +125,28 @@ class PosJsonLinesReader:
 
     source = "pos"
     tables = (POS_APPEALS, POS_APPEAL_EVENTS)
+    streamed_table = POS_APPEAL_EVENTS.name  # about five events an appeal
 
     def __init__(self) -> None:
         self._appeal = RowBuilder(POS_APPEALS, JSON_APPEAL_FIELDS, not_before=ANSWER_AFTER_CREATION)
         self._event = RowBuilder(POS_APPEAL_EVENTS, JSON_EVENT_FIELDS)
 
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Encoded | Rejected | Note]:
         encoding = "utf-8-sig" if detect_encoding(path) == "utf-8-sig" else "utf-8"
         guard = KeyGuard(POS_APPEALS)
         unknown: dict[str, None] = {}
         names = {"appeal_id": "Id"}
         seen = 0
+        fast = self._fast(ctx) if ctx.fast_path else None
         for line_no, line in enumerate(decoded_lines(path, encoding), start=1):
             if not line.strip():
                 continue
             seen += 1
+            if fast is not None:
+                encoded = self._fast_record(fast, line_no, line, unknown, guard)
+                if encoded is not None:
+                    yield encoded
+                    continue
             try:
                 record = self._record(line_no, line, ctx, unknown)
                 guard.check(line_no, record.tables[POS_APPEALS.name][0], names)
@@ -143,6 +157,72 @@ class PosJsonLinesReader:
             yield Note("unknown_columns", list(unknown))
         if not seen:
             yield Note("warning", "the file is empty: no appeals")
+
+    def _fast(
+        self, ctx: ReadContext
+    ) -> tuple[fastpath.FastRow, fastpath.FastRow, fastpath.Ctx, fastpath.ZoneOffsets]:
+        fast_ctx = fastpath.ctx_for(ctx.latest_allowed, ctx.max_field_chars, ctx.date_order)
+        assert fast_ctx is not None  # a JSON file has no NN.NN.ГГГГ order of its own
+        appeal = fastpath.FastRow(
+            POS_APPEALS,
+            JSON_APPEAL_FIELDS,
+            fixed=("source_format",),
+            not_before=ANSWER_AFTER_CREATION,
+            access=fastpath.json_access(),
+        )
+        event = fastpath.FastRow(
+            POS_APPEAL_EVENTS,
+            JSON_EVENT_FIELDS,
+            fixed=("appeal_id", "event_seq"),
+            access=fastpath.json_access(),
+        )
+        return appeal, event, fast_ctx, fastpath.zone_offsets(ctx.timezone)
+
+    def _fast_record(
+        self,
+        fast: _Fast,
+        line_no: int,
+        line: str,
+        unknown: dict[str, None],
+        guard: KeyGuard,
+    ) -> Encoded | None:
+        """The line as COPY text when it is a JSON object whose every value is canonical, else None
+        (the line then takes the slow path, which names what is wrong)."""
+        appeal_row, event_row, c, zone = fast
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return None
+        if type(obj) is not dict:
+            return None
+        extra = [k for k in obj if k not in JSON_KNOWN_KEYS]
+        extras = None
+        if extra:
+            for k in extra:
+                unknown.setdefault(k, None)
+            extras = fastpath.copy_text(jsonb_text({k: obj[k] for k in extra}))
+        history = obj.get("History") or []
+        if type(history) is not list:
+            return None
+        clean = "\\" not in line  # no JSON escape: no value holds a tab, line end or backslash
+        built = appeal_row.build(obj, _JSONL_FIXED, extras, zone, c, clean)
+        if built is None:
+            return None
+        appeal, key = built
+        appeal_id = str(key[0])
+        events = []
+        for seq, event in enumerate(history, start=1):
+            if type(event) is not dict:
+                return None
+            built_event = event_row.build(
+                event, {"appeal_id": appeal_id, "event_seq": str(seq)}, None, zone, c, clean
+            )
+            if built_event is None:
+                return None
+            events.append(built_event[0])
+        if not guard.fresh(line_no, key):
+            return None
+        return Encoded(line_no, {POS_APPEALS.name: [appeal], POS_APPEAL_EVENTS.name: events})
 
     def _record(self, line_no: int, line: str, ctx: ReadContext, unknown: dict[str, None]) -> Record:
         try:

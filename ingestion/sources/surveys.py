@@ -58,7 +58,9 @@ class SurveyCsvReader:
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
         order, how = csv_date_order(path, ctx.declared_date_order)
         yield Note("date_order", how)
-        rows = tabular_records(path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order))
+        rows = tabular_records(
+            path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order), fast=False
+        )
         for item in rows:
             if not isinstance(item, Record):
                 yield item

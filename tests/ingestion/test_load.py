@@ -107,7 +107,11 @@ def test_a_failure_half_way_leaves_nothing_of_the_file(
 def test_a_row_the_database_refuses_rolls_back_the_whole_file(
     tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A value that passes the reader but not PostgreSQL (here: a latitude beyond numeric(9,6))."""
+    """A value that passes the reader but not PostgreSQL (here: a latitude beyond numeric(9,6)).
+
+    The value is planted in the reader's per-value path, so the fast path (which would load line 2
+    without calling ``_record``) is switched off for this load."""
+    monkeypatch.setenv("CUR_INGEST_FAST_PATH", "false")
     path = f.write_jsonl(tmp_path / "pos" / "a.jsonl", [f.pos_record(1), f.pos_record(2)])
     with psycopg.connect(dsn) as conn:
         load.ensure_raw_schema(conn)

@@ -14,7 +14,9 @@ from ingestion.sources import im as im_source
 from ingestion.sources import pos as pos_source
 from tests import factories as f
 
-CTX = ReadContext()
+# The readers' own converters, value by value: the fast path (rows as COPY text, ingestion.fastpath)
+# is off here; tests/ingestion/test_fastpath.py shows it loads exactly what these converters load.
+CTX = ReadContext(fast_path=False)
 PLUS7 = timezone(timedelta(hours=7))
 
 
