@@ -506,6 +506,44 @@ def conflict_signals(conn: psycopg.Connection[Any], week: Week, sector: str | No
     )
 
 
+def programmes_at_risk(conn: psycopg.Connection[Any], week: Week, sector: str | None) -> Table:
+    """Programmes of the week's year with indicators whose year-end forecast is at risk (the mart's rule)."""
+    rows = _rows(
+        conn,
+        "select programme_name, ministry, indicators_count, indicators_at_risk_count, forecast_degree_mean,"
+        "  forecast_method"
+        f" from marts.kpi_programme_achievement where year = %(year)s and {_scope()}"
+        "  and indicators_at_risk_count > 0"
+        " order by indicators_at_risk_count desc, forecast_degree_mean, programme_key, ministry",
+        {"year": week.year, "sector": sector},
+    )
+    methods = {
+        "annual_fact": "годовой факт",
+        "ministry": "прогноз министерства",
+        "linear_trend": "линейный тренд",
+        "latest_fact": "последний факт",
+        "mixed": "смешанный",
+    }
+    return Table(
+        "programmes_at_risk",
+        "Программы с показателями под риском (прогноз на конец года)",
+        ("Программа", "Министерство", "Показателей", "Под риском", "Средний прогноз", "Метод прогноза"),
+        [
+            (
+                r["programme_name"],
+                r["ministry"],
+                r["indicators_count"],
+                r["indicators_at_risk_count"],
+                _num(r["forecast_degree_mean"]),
+                methods.get(r["forecast_method"], r["forecast_method"]),
+            )
+            for r in rows
+        ],
+        ("kpi_programme_achievement",),
+        "Программ с показателями под риском нет",
+    )
+
+
 def indicators_at_risk(conn: psycopg.Connection[Any], week: Week, sector: str | None) -> Table:
     """Indicators of the week's year whose latest period up to the week is below the at-risk degree."""
     threshold = at_risk_degree()
@@ -525,7 +563,7 @@ def indicators_at_risk(conn: psycopg.Connection[Any], week: Week, sector: str | 
     )
     return Table(
         "indicators_at_risk",
-        f"Показатели программ под риском (прогноз или достижение ниже {threshold:.0%})",
+        f"Показатели с достижением или прогнозом ниже {threshold:.0%} в последнем отчётном периоде",
         ("Показатель", "Программа", "Министерство", "Период", "План", "Факт", "Достижение", "Прогноз"),
         [
             (
@@ -557,6 +595,7 @@ def load_pack(dsn: str, week: Week, sector: str | None, tz: str) -> PackData:
             overdue_appeals(conn, sector, tz),
             overdue_decisions(conn, sector),
             conflict_signals(conn, week, sector),
+            programmes_at_risk(conn, week, sector),
             indicators_at_risk(conn, week, sector),
         ]
         return PackData(

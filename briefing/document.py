@@ -59,7 +59,7 @@ def _cell(value: object, column: str) -> str:
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, float):
-        if column in {"Достижение", "Прогноз"}:
+        if column in {"Достижение", "Прогноз", "Средний прогноз"}:
             return _fmt_share(value)
         return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
     return str(value)

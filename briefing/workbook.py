@@ -28,6 +28,7 @@ SHEETS = {
     "overdue_appeals": "Просроченные обращения",
     "overdue_decisions": "Просроченные поручения",
     "conflict_signals": "Сигналы конфликтности",
+    "programmes_at_risk": "Программы под риском",
     "indicators_at_risk": "Показатели под риском",
     "status": "Статус данных",
 }
@@ -38,7 +39,7 @@ KPI_COLUMNS = (
 HEADER_ROWS = 4
 _PERCENT = "0.0%"
 _DATE = "DD.MM.YYYY"
-_SHARE_COLUMNS = {"Достижение", "Прогноз"}
+_SHARE_COLUMNS = {"Достижение", "Прогноз", "Средний прогноз"}
 
 
 def _naive(value: datetime | None, zone: ZoneInfo) -> datetime | None:

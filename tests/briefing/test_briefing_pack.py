@@ -75,7 +75,7 @@ def page_texts(pdf: Path, pages: int) -> list[str]:
             check=True,
             capture_output=True,
             text=True,
-        ).stdout
+        ).stdout.replace("\u00a0", " ")  # a no-break space reads as a space
         for n in range(1, pages + 1)
     ]
 
@@ -89,7 +89,7 @@ def line_with(text: str, start: str) -> str:
 
 
 def share_text(value: float) -> str:
-    return f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
+    return f"{value * 100:.1f}".replace(".", ",") + " %"
 
 
 def _query(dsn: str, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...]:
@@ -184,6 +184,12 @@ def test_the_headline_figures_printed_equal_the_marts(
     assert f" {appeals} " in line_with(first, "Поступило обращений")
     assert share_text(on_time) in line_with(first, "Доля ответов в срок")
     assert "Сертифицировано" in line_with(first, "Поступило обращений")
+    (at_risk,) = _query(
+        sample_build.dsn,
+        "select sum(indicators_at_risk_count) from marts.kpi_programme_achievement where year = %s",
+        (WEEK.year,),
+    )
+    assert f" {at_risk} " in line_with(first, "Показатели программ под риском")
     (overdue,) = _query(sample_build.dsn, "select count(*) from marts.fct_appeals where is_overdue_open")
     (decisions,) = _query(
         sample_build.dsn,
@@ -213,6 +219,14 @@ def test_the_workbook_holds_the_same_tables(pack: PackResult, sample_build: Samp
     assert kpis["Поступило обращений"][2] == appeals
     assert kpis["Доля ответов в срок"][2] == pytest.approx(on_time)
     assert kpis["Поступило обращений"][7] == "Сертифицировано"
+    (at_risk,) = _query(
+        sample_build.dsn,
+        "select sum(indicators_at_risk_count) from marts.kpi_programme_achievement where year = %s",
+        (WEEK.year,),
+    )
+    assert kpis["Показатели программ под риском"][2] == at_risk
+    programmes = read_table(xlsx, SHEETS["programmes_at_risk"])
+    assert sum(r[3] for r in programmes) == at_risk  # type: ignore[misc]
     (overdue,) = _query(sample_build.dsn, "select count(*) from marts.fct_appeals where is_overdue_open")
     rows = read_table(xlsx, SHEETS["overdue_appeals"])
     assert len(rows) == overdue
