@@ -281,14 +281,14 @@ def kpis(conn: psycopg.Connection[Any], week: Week, sector: str | None) -> list[
         ),
         Kpi("Доля повторных обращений", "share", "kpi_appeals_weekly", *repeats, higher_is_better=False),
         Kpi(
-            "Обращения недели, открытые после срока",
+            "Просрочено (открыты после срока)",
             "count",
             "kpi_appeals_weekly",
             *pick("overdue"),
             higher_is_better=False,
         ),
         Kpi(
-            "Поручения, исполненные в срок",
+            "Поручения исполнены в срок",
             "share",
             "kpi_decision_discipline",
             decisions.get(month),
@@ -298,7 +298,7 @@ def kpis(conn: psycopg.Connection[Any], week: Week, sector: str | None) -> list[
             period="месяц",
         ),
         Kpi(
-            "Показатели программ под риском",
+            "Показатели под риском",
             "count",
             "kpi_programme_achievement",
             _at_risk_count(conn, week.year, sector),

@@ -128,4 +128,5 @@ def read_table(path: Path, sheet: str) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
     ws = load_workbook(path, read_only=True)[sheet]
-    return [tuple(r) for r in ws.iter_rows(min_row=HEADER_ROWS + 2, values_only=True)]
+    rows = ws.iter_rows(min_row=HEADER_ROWS + 2, values_only=True)
+    return [tuple(r) for r in rows if any(v is not None for v in r)]

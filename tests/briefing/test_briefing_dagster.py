@@ -41,10 +41,10 @@ def test_the_asset_builds_the_pack_of_a_week(
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
         resources={"warehouse": WarehouseResource(dsn=sample_build.dsn)},
-        run_config={"ops": {"weekly_briefing_pack": {"config": {"week": "2026-W08"}}}},
+        run_config={"ops": {"briefing__weekly_pack": {"config": {"week": "2026-W08"}}}},
     )
     assert result.success
-    [materialization] = result.asset_materializations_for_node("weekly_briefing_pack")
+    [materialization] = result.asset_materializations_for_node("briefing__weekly_pack")
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert metadata["week"] == "2026-W08"
     assert metadata["withdrawn_certificates"] == "—"

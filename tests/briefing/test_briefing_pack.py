@@ -189,7 +189,7 @@ def test_the_headline_figures_printed_equal_the_marts(
         "select sum(indicators_at_risk_count) from marts.kpi_programme_achievement where year = %s",
         (WEEK.year,),
     )
-    assert f" {at_risk} " in line_with(first, "Показатели программ под риском")
+    assert f" {at_risk} " in line_with(first, "Показатели под риском")
     (overdue,) = _query(sample_build.dsn, "select count(*) from marts.fct_appeals where is_overdue_open")
     (decisions,) = _query(
         sample_build.dsn,
@@ -224,7 +224,7 @@ def test_the_workbook_holds_the_same_tables(pack: PackResult, sample_build: Samp
         "select sum(indicators_at_risk_count) from marts.kpi_programme_achievement where year = %s",
         (WEEK.year,),
     )
-    assert kpis["Показатели программ под риском"][2] == at_risk
+    assert kpis["Показатели под риском"][2] == at_risk
     programmes = read_table(xlsx, SHEETS["programmes_at_risk"])
     assert sum(r[3] for r in programmes) == at_risk  # type: ignore[misc]
     (overdue,) = _query(sample_build.dsn, "select count(*) from marts.fct_appeals where is_overdue_open")
