@@ -49,3 +49,23 @@ def test_retention_keeps_the_newest_weeks_and_touches_nothing_else(tmp_path: Pat
     assert [p.name for p in week_folders(tmp_path)] == ["2026-W02", "2026-W03"]
     assert (tmp_path / "notes").is_dir() and (tmp_path / "readme.txt").exists()
     assert apply_retention(tmp_path, keep=2) == []
+
+
+def test_the_packs_folder_and_retention_come_from_the_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from core.settings import get_settings
+
+    for name in ("CUR_BRIEFING_DIR", "CUR_BRIEFING_KEEP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CUR_STATE_DIR", str(tmp_path / "state"))
+    settings = get_settings()
+    assert settings.briefing_dir == tmp_path / "state" / "briefing"
+    assert settings.briefing_keep == 12
+    monkeypatch.setenv("CUR_BRIEFING_DIR", str(tmp_path / "packs"))
+    monkeypatch.setenv("CUR_BRIEFING_KEEP", "3")
+    settings = get_settings()
+    assert (settings.briefing_dir, settings.briefing_keep) == (tmp_path / "packs", 3)
+    monkeypatch.setenv("CUR_BRIEFING_KEEP", "0")
+    with pytest.raises(ValueError):
+        get_settings()
