@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import psycopg
 import yaml
@@ -134,6 +135,13 @@ class PackData:
     def marts(self) -> list[str]:
         used = {k.mart for k in self.kpis} | {m for t in self.tables.values() for m in t.marts}
         return sorted(used)
+
+
+def certificate_text(data: PackData, mart: str, zone: ZoneInfo) -> str:
+    """«fct_decisions — Сертифицировано, данные на 28.02.2026»."""
+    c = data.certificate(mart)
+    as_of = f", данные на {c.data_as_of.astimezone(zone):%d.%m.%Y}" if c.data_as_of else ""
+    return f"{mart} — {c.label}{as_of}"
 
 
 def _num(value: Any) -> Number:

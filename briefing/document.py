@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from briefing import charts
-from briefing.data import Kpi, PackData
+from briefing.data import Kpi, PackData, certificate_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Rows of a long list printed in the PDF; the workbook has them all.
@@ -113,7 +113,7 @@ def footer_html(data: PackData, tz: str) -> str:
     """The footer printed on every page: scope, week, as-of date, certification of each mart, page."""
     zone = ZoneInfo(tz)
     as_of = f"{data.as_of.astimezone(zone):%d.%m.%Y %H:%M}" if data.as_of else "—"
-    certs = "; ".join(f"{m} — {data.certificate(m).label}" for m in data.marts)
+    certs = "; ".join(certificate_text(data, m, zone) for m in data.marts)
     text = escape(f"{data.scope_name} · {data.week.key} · данные на {as_of} · сертификация: {certs}")
     return (
         "<div style=\"font-family: 'DejaVu Sans', sans-serif; font-size: 6.5pt; color: #222;"

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from briefing.data import PackData
+from briefing.data import PackData, certificate_text
 
 SHEETS = {
     "kpis": "КПЭ",
@@ -47,12 +47,13 @@ def _naive(value: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def _preamble(ws: Worksheet, data: PackData, title: str, marts: Sequence[str], zone: ZoneInfo) -> None:
-    as_of = _naive(data.as_of, zone)
+    """Title; the as-of time of the sheet's (first) mart; each mart's certification and as-of date."""
+    first = data.certificate(marts[0]).data_as_of if marts else None
     ws.append([f"{title} — {data.scope_name}, {data.week.label}"])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append(["Данные на", as_of])
+    ws.append(["Данные на", _naive(first or data.as_of, zone)])
     ws["B2"].number_format = "DD.MM.YYYY HH:MM"
-    ws.append(["Сертификация", "; ".join(f"{m} — {data.certificate(m).label}" for m in marts) or "—"])
+    ws.append(["Сертификация", "; ".join(certificate_text(data, m, zone) for m in marts) or "—"])
     ws.append([])
 
 
@@ -60,7 +61,7 @@ def _header(ws: Worksheet, columns: Sequence[str]) -> None:
     ws.append(list(columns))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    ws.freeze_panes = ws.cell(row=ws.max_row + 1, column=1)
+    ws.freeze_panes = f"A{ws.max_row + 1}"  # a coordinate, not ws.cell(): that would add a row
 
 
 def _widths(ws: Worksheet, columns: Sequence[str]) -> None:
