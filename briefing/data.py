@@ -407,7 +407,7 @@ def overdue_appeals(conn: psycopg.Connection[Any], sector: str | None, tz: str) 
         " left join marts.dim_organisation o on o.organisation_key = a.organisation_key and o.is_current"
         " left join marts.dim_municipality m on m.municipality_key = a.municipality_key"
         f" where a.is_overdue_open and {_scope('a.sector_code')}"
-        " order by a.deadline_at, a.appeal_source, a.source_appeal_id",
+        " order by days_overdue desc, a.appeal_source, a.source_appeal_id",
         {"sector": sector, "tz": tz},
     )
     return Table(

@@ -230,7 +230,9 @@ def test_the_workbook_holds_the_same_tables(pack: PackResult, sample_build: Samp
     (overdue,) = _query(sample_build.dsn, "select count(*) from marts.fct_appeals where is_overdue_open")
     rows = read_table(xlsx, SHEETS["overdue_appeals"])
     assert len(rows) == overdue
-    assert all(isinstance(r[7], int) and r[7] >= 0 for r in rows)  # days overdue
+    days = [r[7] for r in rows]
+    assert all(isinstance(d, int) and d >= 0 for d in days)
+    assert days == sorted(days, reverse=True)  # the most overdue first
     (decisions,) = _query(
         sample_build.dsn,
         "select count(*) from marts.fct_decisions where is_counted and execution_bucket_code = 'overdue'",
