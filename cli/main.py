@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.commands.bench import bench
+from cli.commands.briefing import briefing
 from cli.commands.data import data
 from cli.commands.dbt import dbt
 from cli.commands.pipeline import demo, pipeline
@@ -22,7 +23,7 @@ def main() -> None:
     """
 
 
-for group in (warehouse, data, pipeline, dbt, quality, superset, bench):
+for group in (warehouse, data, pipeline, dbt, quality, superset, briefing, bench):
     main.add_command(group)
 # The main job has a short name of its own (`make demo` runs it): `cur demo` = `cur pipeline demo`.
 main.add_command(demo, "demo")

@@ -82,6 +82,16 @@ def suite_results_table(results: Iterable[Any]) -> Table:
     return table("Data quality", ("suite", "result", "checks", "failed", "failed checks"), rows)
 
 
+def briefing_summary(result: Any) -> Table:
+    """A built pack (:class:`briefing.build.PackResult`): its files, what retention removed."""
+    rows: list[tuple[str, str]] = [(p.suffix.lstrip(".").upper(), str(p)) for p in result.documents]
+    rows += [("removed (retention)", str(p)) for p in result.removed]
+    title = f"Briefing pack {result.week.key} in {result.folder}"
+    if result.withdrawn:
+        title += f" — certification WITHDRAWN: {', '.join(result.withdrawn)}"
+    return table(title, ("file", "path"), rows)
+
+
 def fail(exc: Exception) -> click.ClickException:
     """A library error as a clean CLI error (exit 1, message only)."""
     return click.ClickException(str(exc))

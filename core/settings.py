@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     # ---- Great Expectations
     gx_docs_dir: Path | None = None
 
+    # ---- briefing pack (briefing/)
+    briefing_dir: Path | None = Field(None, description="where the weekly packs are kept")
+    briefing_keep: int = Field(12, ge=1, description="weekly packs kept; older ones are removed")
+    chromium: Path = Field(Path("/usr/bin/chromium"), description="Debian's Chromium, renders the PDF")
+
     # ---- Dagster
     dagster_home: Path | None = Field(None, validation_alias=AliasChoices("DAGSTER_HOME"))
     dagster_storage: Literal["sqlite", "postgres"] = "sqlite"
@@ -123,6 +128,7 @@ class Settings(BaseSettings):
         "state_dir",
         "landing_dir",
         "gx_docs_dir",
+        "briefing_dir",
         "dagster_home",
         "superset_state_dir",
         "superset_venv",
@@ -177,6 +183,7 @@ class Settings(BaseSettings):
     def _derived(self) -> Settings:
         defaults = {
             "gx_docs_dir": self.state_dir / "gx" / "data_docs",
+            "briefing_dir": self.state_dir / "briefing",
             "dagster_home": self.state_dir / "dagster",
             "superset_state_dir": self.state_dir / "superset",
             "backup_dir": self.state_dir / "backups",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dagster as dg
 
 from core.settings import DEFAULT_TIMEZONE
+from dagster_project.assets.briefing import BRIEFING_KEY
 from dagster_project.resources import LandingResource, WarehouseResource
 from ingestion.load import batch_key, display_name
 from ingestion.sources import discover
 
-# Everything: landing files → raw → staging → marts (and, later, the Superset publication).
-everything = dg.AssetSelection.all()
+# Everything: landing files → raw → staging → marts → the Superset publication. The weekly briefing
+# pack is built by its own jobs (weekly, or on demand), not every day.
+briefing_pack = dg.AssetSelection.assets(BRIEFING_KEY)
+everything = dg.AssetSelection.all() - briefing_pack
 
 daily_job = dg.define_asset_job(
     "daily_incremental",
@@ -32,6 +35,31 @@ daily_schedule = dg.ScheduleDefinition(
     cron_schedule="0 6 * * *",
     execution_timezone=DEFAULT_TIMEZONE,
     description="Every morning at 06:00 in the region's time (before the working day of the centre).",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+weekly_briefing_job = dg.define_asset_job(
+    "weekly_briefing",
+    selection=dg.AssetSelection.all(),
+    description=(
+        "The daily pipeline, then the weekly briefing pack: printed after this run's certification checks."
+    ),
+    tags={"cur/kind": "weekly_briefing"},
+)
+
+briefing_pack_job = dg.define_asset_job(
+    "briefing_pack",
+    selection=briefing_pack,
+    description="The weekly briefing pack alone, from the marts and the certification as they are.",
+    tags={"cur/kind": "briefing"},
+)
+
+weekly_briefing_schedule = dg.ScheduleDefinition(
+    job=weekly_briefing_job,
+    cron_schedule="0 7 * * 1",
+    execution_timezone=DEFAULT_TIMEZONE,
+    description="Mondays at 07:00 in the region's time: the pack for the week that ended on Sunday.",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

@@ -67,6 +67,8 @@ class RunSummary:
     rows_per_layer: dict[str, int] = field(default_factory=dict)
     # Metadata of the superset/dashboards materialisation (URL, dashboards, certified marts), if any.
     published: dict[str, str] = field(default_factory=dict)
+    # Metadata of the briefing/weekly_pack materialisation (week, folder, region PDF), if any.
+    briefing: dict[str, str] = field(default_factory=dict)
 
 
 def rows_per_layer(dsn: str) -> dict[str, int]:
@@ -116,6 +118,8 @@ def run_job(job_name: str, run_config: dict | None = None) -> RunSummary:
             materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
             if materialization.asset_key == dg.AssetKey(["superset", "dashboards"]):
                 summary.published = {k: str(v.value) for k, v in materialization.metadata.items()}
+            elif materialization.asset_key == dg.AssetKey(["briefing", "weekly_pack"]):
+                summary.briefing = {k: str(v.value) for k, v in materialization.metadata.items()}
         elif event.is_step_failure:
             summary.failed_steps.append(event.step_key or "?")
     return summary

@@ -1,5 +1,6 @@
 """Run a job of the project's Definitions in-process, as the tests need it: without the Superset
-publication (that asset is exercised against a real Superset in test_superset_browser)."""
+publication (that asset is exercised against a real Superset in test_superset_browser) and without
+the briefing pack (tests/briefing builds it)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.assets.briefing import BRIEFING_KEY
 from dagster_project.assets.publish import DASHBOARDS_KEY
 from dagster_project.definitions import defs
 from dagster_project.jobs import daily_job, full_refresh_job
 from dagster_project.resources import LandingResource, WarehouseResource
 
-_WITHOUT_PUBLICATION = dg.AssetSelection.all() - dg.AssetSelection.assets(DASHBOARDS_KEY)
+_WITHOUT_PUBLICATION = dg.AssetSelection.all() - dg.AssetSelection.assets(DASHBOARDS_KEY, BRIEFING_KEY)
 
 # The product's jobs with the same names, descriptions and config, minus the publication.
 _test_defs = dg.Definitions(

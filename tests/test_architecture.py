@@ -19,6 +19,7 @@ ROOMS = (
     "generator",
     "expectations",
     "superset_assets",
+    "briefing",
     "dagster_project",
     "cli",
     "bench",
@@ -30,7 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "ingestion": {"core"},
     "expectations": {"core", "ingestion"},
     "superset_assets": {"core", "expectations"},
-    "dagster_project": {"core", "ingestion", "expectations", "superset_assets"},
+    "briefing": {"core"},
+    "dagster_project": {"core", "ingestion", "expectations", "superset_assets", "briefing"},
     "bench": {"core", "ingestion", "generator"},
     "cli": set(ROOMS) - {"cli"},
 }

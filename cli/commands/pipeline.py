@@ -12,7 +12,7 @@ from core.paths import PROJECT_ROOT
 from core.settings import get_settings
 from ingestion.load import BatchResult, recent_batches
 
-JOBS = ("daily_incremental", "full_refresh")
+JOBS = ("daily_incremental", "full_refresh", "weekly_briefing", "briefing_pack")
 
 
 @click.group()
@@ -51,6 +51,16 @@ def _print_publication(published: dict[str, str]) -> None:
     )
 
 
+def _print_briefing(briefing: dict[str, str]) -> None:
+    console.print(
+        f"[bold]Briefing pack[/] for {briefing.get('week')}: {briefing.get('documents')} files in "
+        f"{briefing.get('folder')}"
+    )
+    console.print(f"region PDF: {briefing.get('region_pdf')}", markup=False, soft_wrap=True)
+    if briefing.get("withdrawn_certificates", "—") != "—":
+        err_console.print(f"[red]certification withdrawn:[/] {briefing['withdrawn_certificates']}")
+
+
 def run_through_dagster(job_name: str) -> bool:
     """Run a job of the Definitions and print what it loaded, built, checked and published."""
     from dagster_project.run import dagster_home, rows_per_layer, run_job
@@ -77,6 +87,8 @@ def run_through_dagster(job_name: str) -> bool:
         err_console.print(f"[red]step failed:[/] {step}")
     if summary.published:
         _print_publication(summary.published)
+    if summary.briefing:
+        _print_briefing(summary.briefing)
     console.print(f"Great Expectations Data Docs: {get_settings().gx_docs_dir / 'index.html'}")  # type: ignore[operator]
     console.print(
         f"See the run, its lineage and checks in the Dagster UI: DAGSTER_HOME={dagster_home()} "
@@ -86,13 +98,27 @@ def run_through_dagster(job_name: str) -> bool:
     return summary.success
 
 
+def build_briefing_through_dagster() -> bool:
+    """Run the job ``briefing_pack`` (the pack of the latest complete week) and print where it is."""
+    from dagster_project.run import run_job
+
+    console.print("running Dagster job [bold]briefing_pack[/] …")
+    summary = run_job("briefing_pack")
+    for step in summary.failed_steps:
+        err_console.print(f"[red]step failed:[/] {step} (see the run {summary.run_id} in the Dagster UI)")
+    if summary.briefing:
+        _print_briefing(summary.briefing)
+    return summary.success and bool(summary.briefing)
+
+
 @pipeline.command()
 @click.argument("job", type=click.Choice(JOBS), default="daily_incremental")
 def run(job: str) -> None:
     """Run a Dagster job in-process on the project's Dagster instance and print a summary.
 
     daily_incremental: load new landing files, dbt build, checks, publication; full_refresh: the same
-    with dbt's --full-refresh.
+    with dbt's --full-refresh; weekly_briefing: daily_incremental, then the briefing pack (what the
+    Monday 07:00 schedule runs); briefing_pack: the pack alone, for the latest complete week.
     """
     if not run_through_dagster(job):
         sys.exit(1)
@@ -101,7 +127,8 @@ def run(job: str) -> None:
 @pipeline.command()
 @click.option("--appeals", default=5000, show_default=True, help="Sample size when generating.")
 def demo(appeals: int) -> None:
-    """The main job: start the warehouse, generate sample data (once), run the pipeline in Dagster."""
+    """The main job: start the warehouse, generate sample data (once), run the pipeline in Dagster,
+    then build the briefing pack of the latest complete week (its path printed)."""
     from cli.commands.data import generate
     from cli.commands.warehouse import start
 
@@ -115,4 +142,6 @@ def demo(appeals: int) -> None:
     else:
         console.print(f"sample data already in {landing} (delete it to generate anew)")
     if not run_through_dagster("daily_incremental"):
+        sys.exit(1)
+    if not build_briefing_through_dagster():
         sys.exit(1)

@@ -512,6 +512,38 @@ KPI_CONFLICT_SIGNALS_SUITE = mart_suite(
     "Weekly appeal counts by sector and municipality against their baseline: conflict signals.",
 )
 
+KPI_APPEALS_WEEKLY_SUITE = mart_suite(
+    "kpi_appeals_weekly",
+    (
+        *shares("on_time_target_share", "rating_target_share"),
+        *non_negative(
+            "answered_count",
+            "answered_on_time_count",
+            "due_count",
+            "rated_count",
+            "rated_4_5_count",
+            "repeat_count",
+            "open_overdue_count",
+        ),
+        *(
+            not_above(c, "appeals_count")
+            for c in ("answered_count", "due_count", "rated_count", "repeat_count", "open_overdue_count")
+        ),
+        not_above("rated_4_5_count", "rated_count"),
+        not_above("answered_on_time_count", "due_count"),
+        no_rows(
+            "week_start is a Monday",
+            "select distinct week_start from {batch} where extract(isodow from week_start) <> 1",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select sector_code as k, sum(appeals_count) as total from {batch} t group by sector_code",
+            "select sector_code as k, count(*) as total from marts.fct_appeals group by sector_code",
+        ),
+    ),
+    "Appeal KPIs per ISO week and sector (the briefing pack's weekly grain).",
+)
+
 KPI_SOURCE_LOADS_SUITE = mart_suite(
     "kpi_source_loads",
     (
@@ -569,6 +601,7 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     KPI_PROGRAMME_ACHIEVEMENT_SUITE,
     KPI_INDICATOR_PROGRESS_SUITE,
     KPI_CONFLICT_SIGNALS_SUITE,
+    KPI_APPEALS_WEEKLY_SUITE,
     KPI_SOURCE_LOADS_SUITE,
     KPI_DATA_FRESHNESS_SUITE,
 )
@@ -587,6 +620,7 @@ DATA_AS_OF: dict[str, str] = {
     "kpi_municipality_appeals": _APPEALS_AS_OF,
     "kpi_overdue_appeals": _APPEALS_AS_OF,
     "kpi_overdue_decisions": _DECISIONS_AS_OF,
+    "kpi_appeals_weekly": _APPEALS_AS_OF,
     "kpi_authority_rating": f"select greatest(({_APPEALS_AS_OF}), ({_DECISIONS_AS_OF}))",
     "fct_decisions": _DECISIONS_AS_OF,
     "kpi_decision_discipline": _DECISIONS_AS_OF,

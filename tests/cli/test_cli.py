@@ -33,6 +33,7 @@ def test_the_groups_are_the_documented_ones() -> None:
         "dbt",
         "quality",
         "superset",
+        "briefing",
         "bench",
         "demo",
     }

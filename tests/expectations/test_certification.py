@@ -260,6 +260,12 @@ CASES: list[tuple[str, str, set[str]]] = [
         {OVERDUE_LIST_MATCHES_HEADLINE},
     ),
     (
+        "marts.kpi_appeals_weekly",
+        "update marts.kpi_appeals_weekly set appeals_count = appeals_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals_weekly)",
+        {RECONCILES_WITH_FACTS},
+    ),
+    (
         "marts.kpi_source_loads",
         "update marts.kpi_source_loads set rows_quarantined = rows_quarantined + 1, rows_read = rows_read + 1"
         " where batch_id = (select min(batch_id) from marts.kpi_source_loads where status = 'loaded')",

@@ -14,7 +14,6 @@ import contextlib
 import os
 import re
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,6 +25,7 @@ import pytest
 import requests
 import requests.adapters
 
+from core import debian
 from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
 from superset_assets import db_role, launcher, roles, spec
@@ -55,17 +55,10 @@ MAY_BE_EMPTY = {"Всплески обращений (z-оценка выше п
 
 def ensure_chromium() -> Path:
     """Debian's chromium at /usr/bin/chromium; installed with apt-get when missing (CI runs as root)."""
-    if CHROMIUM.exists():
-        return CHROMIUM
-    if os.geteuid() != 0:
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
-    if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True, check=True)
-        subprocess.run(install, env=env, capture_output=True, check=True)
-    assert CHROMIUM.exists(), "apt-get installed chromium but /usr/bin/chromium is missing"
-    return CHROMIUM
+    try:
+        return debian.ensure_chromium(CHROMIUM)
+    except debian.MissingTool as exc:
+        pytest.fail(str(exc))
 
 
 def _free_port() -> int:
