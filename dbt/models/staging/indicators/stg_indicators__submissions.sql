@@ -62,7 +62,7 @@ final as (
         direction as direction_label,
         period_type as period_type_label,
         period_label,
-        comment,
+        {{ redact_free_text('comment') }} as comment,  -- noqa: RF04 (the column keeps its name downstream)
         submission_rank = 1 as is_latest_submission,
 
         -- measures
