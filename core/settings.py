@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     embedded_port: int = Field(55432, ge=1, le=65535)
     embedded_database: str = "cur_dwh"
     pii_key: SecretStr | None = Field(None, description="key of the personal-data pseudonyms")
+    # Days raw personal data is kept: `cur data purge-pii` purges it from batches loaded longer ago
+    # (ingestion/retention.py). Unset: kept until purged with an explicit --days.
+    raw_pii_retention_days: int | None = Field(None, ge=1, description="retention of raw personal data")
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -120,6 +123,7 @@ class Settings(BaseSettings):
         "superset_secret_key",
         "superset_ro_password",
         "superset_admin_email",
+        "raw_pii_retention_days",
         mode="before",
     )
     @classmethod

@@ -44,3 +44,12 @@
     revoke all on function {{ schema }}.redact_free_text(text, text, text, text) from public;
     revoke all on function {{ schema }}.pseudonym_marker(text, text) from public;
 {%- endmacro %}
+
+{#-
+    `dbt run-operation install_pii_functions`: the key and the functions without a run of the models
+    (the retention purge calls it first, so the functions it uses are those of the current macros).
+-#}
+{% macro install_pii_functions() -%}
+    {%- do run_query(ensure_pseudonym_key() ~ ";\n" ~ ensure_pii_functions() ~ ";\ncommit;") -%}
+    {%- do log("Installed " ~ var('pii_key_schema', 'private') ~ ".redact_free_text and .pseudonym_marker.", info=true) -%}
+{%- endmacro %}
