@@ -3,7 +3,8 @@
 
     redact_free_text(expr, names=[]) returns the text with, in this order:
 
-      profile links  vk.com/…, ok.ru/…, t.me/… (any scheme, www./m. prefix) and @handles  -> [профиль]
+      profile links  vk.com/…, ok.ru/…, t.me/… (with or without the scheme, www. or m.)
+                     and @handles                                                          -> [профиль]
       e-mails        name@host.tld, Cyrillic domains too                                   -> [e-mail]
       documents      СНИЛС 123-456-789 01; passport 4510 123456 / 45 10 № 123456 /
                      серия 4510 номер 123456; a number right after «СНИЛС» or «паспорт»;
@@ -49,7 +50,7 @@
         ~ '|rutube[.]ru|dzen[.]ru|zen[.]yandex[.]ru|my[.]mail[.]ru' -%}
     {%- set url_char = '[^][[:space:],;"«»()<>]' -%}
     {%- set rules = [
-        ['(?<![A-Za-z0-9_.@/-])(https?://)?([A-Za-z0-9-]+[.])*(' ~ networks ~ ')/' ~ url_char ~ '*[^][[:space:],;"«»()<>.!?]',
+        ['(?<![A-Za-z0-9_.@/-])(https?://)?(www[.]|m[.])?(' ~ networks ~ ')/' ~ url_char ~ '*[^][[:space:],;"«»()<>.!?]',
             '[профиль]'],
         ['[A-Za-z0-9А-ЯЁа-яё._%+-]+@[A-Za-z0-9А-ЯЁа-яё-]+([.][A-Za-z0-9А-ЯЁа-яё-]+)*[.][A-Za-zА-ЯЁа-яё]{2,}',
             '[e-mail]'],
