@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # ---- transient failures (the warehouse unreachable or gone): retried this often, this far apart
     retry_max: int = Field(3, ge=0)
     retry_wait_seconds: float = Field(10.0, ge=0)
+    # Days raw personal data is kept: `cur data purge-pii` purges it from batches loaded longer ago
+    # (ingestion/retention.py). Unset: kept until purged with an explicit --days.
+    raw_pii_retention_days: int | None = Field(None, ge=1, description="retention of raw personal data")
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -146,6 +149,7 @@ class Settings(BaseSettings):
         "superset_secret_key",
         "superset_ro_password",
         "superset_admin_email",
+        "raw_pii_retention_days",
         mode="before",
     )
     @classmethod

@@ -2,7 +2,8 @@
 
 :func:`generate` writes, into a landing folder, files of every source family exactly as
 ``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``) and
-``_manifest.json`` with every file's row count and number of deliberately bad rows. The same
+``_manifest.json`` with every file's row count and number of deliberately bad rows, and
+``_personal_data.json`` with the personal values planted in the free texts (generator/personal.py). The same
 arguments give byte-identical files; memory stays flat however many appeals are asked for.
 Reference data (municipalities, sectors, organisations, categories, topics, the production
 calendar) comes from the dbt seeds in ``dbt/seeds``; organisations' ИНН/КПП/ОГРН there are synthetic.
@@ -40,6 +41,7 @@ def generate(
     from generator.delo import generate_delo
     from generator.im import generate_im
     from generator.indicators import generate_indicators
+    from generator.personal import Planter
     from generator.pos import generate_pos
     from generator.surveys import SurveyWriter
 
@@ -52,12 +54,15 @@ def generate(
     catalog = load_catalog()
     period = months_of(start, months)
     manifest = Manifest(seed, appeals, period[0].start.date().isoformat(), months, bad_rate)
-    with SurveyWriter(out_dir, period, seed, bad_rate, manifest) as survey:
-        generate_pos(out_dir, catalog, period, appeals, seed, bad_rate, manifest, progress, survey)
-        generate_im(
-            out_dir, catalog, period, round(appeals * 0.4), seed, bad_rate, manifest, progress, survey
-        )
-    generate_delo(out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress)
-    generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress)
+    planter = Planter(seed)
+    with SurveyWriter(out_dir, period, seed, bad_rate, manifest, planter) as survey:
+        generate_pos(out_dir, catalog, period, appeals, seed, bad_rate, manifest, progress, survey, planter)
+        incidents = round(appeals * 0.4)
+        generate_im(out_dir, catalog, period, incidents, seed, bad_rate, manifest, progress, survey, planter)
+    generate_delo(
+        out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress, planter
+    )
+    generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress, planter)
+    planter.write(out_dir)
     manifest.write(out_dir)
     return manifest

@@ -32,6 +32,7 @@ from generator.catalog import Catalog, Organisation
 from generator.common import BadRows, Month, Progress, rng_for, ru_date
 from generator.manifest import Manifest
 from generator.people import person
+from generator.personal import Planter
 
 HEADERS = {
     "doc_rc": ["ISN_DOC", "FREE_NUM", "DOC_DATE", "DOCGROUP_NAME", "ANNOTAT"],
@@ -359,6 +360,7 @@ def generate_delo(
     bad_rate: float,
     manifest: Manifest,
     progress: Progress | None = None,
+    planter: Planter | None = None,
 ) -> None:
     folder = out_dir / "delo"
     folder.mkdir(parents=True, exist_ok=True)
@@ -406,15 +408,20 @@ def generate_delo(
                         reported = reply_date if reply_date and _at(reply_date, 16) <= at else None
                         if main and fact is None:
                             reported = None
+                        report = (
+                            f"Информация об исполнении направлена письмом от {ru_date(reported)}"
+                            if reported
+                            else ""
+                        )
+                        if planter is not None:
+                            report = planter.delo_report(report, isn)
                         tables["reply"].write(
                             [
                                 isn,
                                 res.isn,
                                 due,
                                 main,
-                                f"Информация об исполнении направлена письмом от {ru_date(reported)}"
-                                if reported
-                                else "",
+                                report,
                                 ru_date(reported) if reported else "",
                                 changed.strftime("%d.%m.%Y %H:%M:%S"),
                             ]

@@ -34,7 +34,8 @@ from generator.common import (
 from generator.geo import UNPLACED, address, platform_name
 from generator.manifest import Manifest
 from generator.orgs import OrgChooser
-from generator.people import person, translit
+from generator.people import Person, person, translit
+from generator.personal import Planter
 from generator.seasons import daily_counts, im_topic_picker, month_volume_weight, times_of_day
 from generator.surveys import IM, SurveyWriter
 from generator.worktime import WorkCalendar
@@ -173,8 +174,9 @@ def _urls(rng: random.Random, network: str, author_login: str) -> tuple[str, str
 class _Row:
     """Builds one incident row (47 values)."""
 
-    def __init__(self, seed: int, catalog: Catalog) -> None:
+    def __init__(self, seed: int, catalog: Catalog, planter: Planter | None = None) -> None:
         self._catalog = catalog
+        self._planter = planter
         self._orgs = OrgChooser(catalog)
         self._work = WorkCalendar(catalog)
         self._munis = Picker(catalog.municipalities, [m.weight for m in catalog.municipalities])
@@ -183,6 +185,10 @@ class _Row:
         # from those of the last 30 days, the most recent more often (as ПОС repeats, pos_model.py)
         self._recent: deque[tuple[datetime, object, object, object, str, object, str]] = deque(maxlen=4096)
         self.last_rating: tuple[int, datetime] | None = None
+
+    def _post(self, text: str, incident_id: int, author: Person) -> str:
+        """The post as the author wrote it, personal data planted in some (generator/personal.py)."""
+        return text if self._planter is None else self._planter.post(text, incident_id, author)
 
     def build(
         self, rng: random.Random, incident_id: int, created: datetime, topic_picker: Picker
@@ -276,7 +282,9 @@ class _Row:
             "Есть медиафайл в сообщении": "Да" if rng.random() < 0.3 else "Нет",
             "Урл поста": post_url,
             "Урл блога": post_url.rsplit("/", 1)[0],
-            "Текст инцидента": _tx(texts.post_text(rng, topic.topic, place.settlement)),
+            "Текст инцидента": _tx(
+                self._post(texts.post_text(rng, topic.topic, place.settlement), incident_id, author)
+            ),
             "1ый ответ ПИ": _tx(first_text),
             "2ой ответ ПИ": _tx(rng.choice(texts.IM_RESPONSES) if second else None),
             "3ий ответ ПИ": _tx(None),
@@ -356,11 +364,13 @@ def generate_im(
     manifest: Manifest,
     progress: Progress | None = None,
     survey: SurveyWriter | None = None,
+    planter: Planter | None = None,
 ) -> None:
-    """The monthly ИМ exports; the authors' satisfaction ratings go to ``survey``."""
+    """The monthly ИМ exports; the authors' satisfaction ratings go to ``survey``; ``planter`` puts
+    personal data into the posts."""
     folder = out_dir / "im"
     folder.mkdir(parents=True, exist_ok=True)
-    builder = _Row(seed, catalog)
+    builder = _Row(seed, catalog, planter)
     per_month = apportion(incidents, [month_volume_weight(catalog, m) for m in months])
     next_id = 5_000_001
     for month, count in zip(months, per_month, strict=True):

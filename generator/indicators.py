@@ -25,6 +25,7 @@ from generator import xlsx
 from generator.catalog import Catalog
 from generator.common import BadRows, Month, Progress, rng_for, ru_dt, ru_num
 from generator.manifest import Manifest
+from generator.personal import Planter
 
 HEADER = [
     "Код показателя",
@@ -860,6 +861,7 @@ def generate_indicators(
     bad_rate: float,
     manifest: Manifest,
     progress: Progress | None = None,
+    planter: Planter | None = None,
 ) -> None:
     folder = out_dir / "indicators"
     folder.mkdir(parents=True, exist_ok=True)
@@ -873,6 +875,9 @@ def generate_indicators(
             else:
                 submitted = last - timedelta(minutes=rng.randrange(8 * 24 * 60, 12 * 24 * 60))
             rows = [r for ind in indicators for r in _rows(rng, ind, year, submitted)]
+            if planter is not None:
+                for i, row in enumerate(rows):
+                    row[13] = planter.indicator_comment(row[13], code, year, i)
             versions = [(1, submitted, rows)]
             if rng.random() < 0.15 or (code == "minzdrav" and year == first.year):
                 later = submitted + timedelta(days=rng.randrange(3, 8), minutes=rng.randrange(600))

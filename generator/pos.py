@@ -31,6 +31,7 @@ from generator.common import (
 )
 from generator.manifest import Manifest
 from generator.orgs import OrgChooser
+from generator.personal import Planter
 from generator.seasons import daily_counts, month_volume_weight, pos_subject_picker, times_of_day
 from generator.surveys import POS, SurveyWriter
 
@@ -163,6 +164,12 @@ class _CsvOut:
         self._w.writerow([cp1251_safe(str(v)) if isinstance(v, str) else v for v in row])
 
 
+def _write(out: _JsonlOut | _CsvOut, record: dict[str, object], planter: Planter | None) -> None:
+    out.write(record)
+    if planter is not None and isinstance(out, _JsonlOut):  # the CSV report carries no history
+        planter.exported(record)
+
+
 def _read_pending(path: Path | None) -> Iterator[tuple[str, dict[str, object]]]:
     if path is None:
         return
@@ -181,8 +188,10 @@ def generate_pos(
     manifest: Manifest,
     progress: Progress | None = None,
     survey: SurveyWriter | None = None,
+    planter: Planter | None = None,
 ) -> None:
-    """The monthly ПОС exports; the applicants' ratings go to ``survey`` (never into the export)."""
+    """The monthly ПОС exports; the applicants' ratings go to ``survey`` (never into the export);
+    ``planter`` puts personal data into the texts."""
     folder = out_dir / "pos"
     folder.mkdir(parents=True, exist_ok=True)
     orgs = OrgChooser(catalog)
@@ -208,7 +217,7 @@ def generate_pos(
                 out: _JsonlOut | _CsvOut = _CsvOut(fh, bad) if csv_variant else _JsonlOut(fh, bad)
                 for line, full in _read_pending(pending_in):
                     if pos_model.changed_between(full, since, cutoff):
-                        out.write(pos_model.project(full, cutoff))
+                        _write(out, pos_model.project(full, cutoff), planter)
                     if pos_model.pending_after(full, cutoff):
                         spill.write(line)
                 subjects = pos_subject_picker(catalog, month.start.month)
@@ -218,12 +227,14 @@ def generate_pos(
                         muni = munis.pick(rng)
                         subject = subjects.pick(rng)
                         full = pos_model.simulate(rng, seq, created, subject, muni, orgs, recent)
+                        if planter is not None:
+                            planter.appeal(full, seq)
                         seq += 1
                         if survey is not None:
                             for rating, at in full["_ratings"]:  # type: ignore[attr-defined]
                                 rated = datetime.fromisoformat(at).replace(tzinfo=None)
                                 survey.add(POS, int(full["Id"]), str(full["PosId"]), rating, rated)  # type: ignore[call-overload]
-                        out.write(pos_model.project(full, cutoff))
+                        _write(out, pos_model.project(full, cutoff), planter)
                         if pos_model.pending_after(full, cutoff):
                             spill.write(json.dumps(full, ensure_ascii=False) + "\n")
                         if progress and seq % 50_000 == 0:

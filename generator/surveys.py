@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from generator.common import BadRows, Month, rng_for, ru_dt
 from generator.manifest import Manifest
+from generator.personal import Planter
 
 HEADER = ["Система", "ID обращения", "Номер обращения", "Оценка", "Дата оценки", "Комментарий"]
 POS = "ПОС"
@@ -44,9 +45,16 @@ class SurveyWriter:
     """The monthly survey files of a period; use as a context manager, :meth:`add` each rating."""
 
     def __init__(
-        self, out_dir: Path, months: list[Month], seed: int, bad_rate: float, manifest: Manifest
+        self,
+        out_dir: Path,
+        months: list[Month],
+        seed: int,
+        bad_rate: float,
+        manifest: Manifest,
+        planter: Planter | None = None,
     ) -> None:
         self._folder = out_dir / "surveys"
+        self._planter = planter
         self._months = months
         self._manifest = manifest
         self._rng = rng_for(seed, "surveys")
@@ -85,7 +93,10 @@ class SurveyWriter:
         i = next((i for i, m in enumerate(self._months) if m.start <= at < m.end), None)
         if i is None:
             return
-        row: list[object] = [system, appeal_id, number, rating, ru_dt(at), self._rng.choice(COMMENTS)]
+        comment = self._rng.choice(COMMENTS)
+        if self._planter is not None:
+            comment = self._planter.survey_comment(comment, system, appeal_id, ru_dt(at))
+        row: list[object] = [system, appeal_id, number, rating, ru_dt(at), comment]
         self._rows[i] += 1
         if self._bad[i].next():
             if self._bad[i].kind(BAD_KINDS) == "rating_out_of_range":

@@ -13,12 +13,22 @@ from dataclasses import dataclass
 RAW_SCHEMA = "raw"
 
 
+# What a column holds of personal data, and what the retention purge (ingestion/retention.py) does
+# with it once the batch is older than the retention period:
+#   name                  a citizen's name part: replaced by the placeholder [ФИО] (a blank stays blank)
+#   epgu, email, phone,   an identifier: replaced by its keyed pseudonym (``pseudonym:<key>``, a URL's
+#   url                   site kept: ``https://vk.com/pseudonym:<key>``), which staging reads back as is
+#   text                  free text: redacted as staging redacts it (dbt/macros/pii/redact.sql)
+PERSONAL_KINDS = ("name", "epgu", "email", "phone", "url", "text")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     pg_type: str
     required: bool = False
     description: str = ""
+    personal: str = ""  # one of PERSONAL_KINDS, or "" for a column without personal data
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,11 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def personal_columns(self) -> tuple[Column, ...]:
+        """The columns that hold personal data (see PERSONAL_KINDS)."""
+        return tuple(c for c in self.columns if c.personal)
+
     def ddl(self) -> str:
         cols = [
             "batch_id bigint not null references raw.load_batches (batch_id)",
@@ -53,8 +68,12 @@ class Table:
         )
 
 
-def _c(name: str, pg_type: str = "text", required: bool = False, description: str = "") -> Column:
-    return Column(name, pg_type, required, description)
+def _c(
+    name: str, pg_type: str = "text", required: bool = False, description: str = "", personal: str = ""
+) -> Column:
+    if personal not in ("", *PERSONAL_KINDS):
+        raise ValueError(f"{name}: unknown kind of personal data {personal!r}")
+    return Column(name, pg_type, required, description, personal)
 
 
 TS = "timestamptz"
@@ -69,13 +88,13 @@ POS_APPEALS = Table(
     (
         _c("appeal_id", "bigint", True, "Id: the platform's appeal id"),
         _c("pos_id", description="PosId: the public number of the appeal"),
-        _c("applicant_epgu_id", description="Applicant.EpguId (personal data)"),
-        _c("applicant_surname", description="Applicant.Surname (personal data)"),
-        _c("applicant_name", description="Applicant.Name (personal data)"),
-        _c("applicant_patronymic", description="Applicant.Patronymic (personal data)"),
-        _c("applicant_email", description="Applicant.Email (personal data)"),
-        _c("applicant_phone", description="Applicant.Phone (personal data)"),
-        _c("description", description="Description: the text of the appeal"),
+        _c("applicant_epgu_id", description="Applicant.EpguId (personal data)", personal="epgu"),
+        _c("applicant_surname", description="Applicant.Surname (personal data)", personal="name"),
+        _c("applicant_name", description="Applicant.Name (personal data)", personal="name"),
+        _c("applicant_patronymic", description="Applicant.Patronymic (personal data)", personal="name"),
+        _c("applicant_email", description="Applicant.Email (personal data)", personal="email"),
+        _c("applicant_phone", description="Applicant.Phone (personal data)", personal="phone"),
+        _c("description", description="Description: the text of the appeal", personal="text"),
         _c("subject_id", "integer", description="SubjectId: category"),
         _c("subject_name", description="SubjectName: category name"),
         _c("subsubject_id", "integer", description="SubsubjectId: subcategory"),
@@ -112,8 +131,8 @@ POS_APPEAL_EVENTS = Table(
         _c("created_at", TS, True, "CreatedAt of the event"),
         _c("created_by", description="CreatedBy: the user or body"),
         _c("answer_type", description="Answer.AnswerType"),
-        _c("answer_comment", description="Answer.Comment"),
-        _c("reject_reason", description="Answer.RejectReason.Name"),
+        _c("answer_comment", description="Answer.Comment", personal="text"),
+        _c("reject_reason", description="Answer.RejectReason.Name", personal="text"),
         EXTRAS,
     ),
     key=("appeal_id", "event_seq"),
@@ -130,7 +149,7 @@ IM_INCIDENTS = Table(
         _c("department", description="Отдел: the responsible body, in the platform's spelling"),
         _c("executor", description="Исполнитель"),
         _c("total_first_response_seconds", "numeric", description="Общее время первого ответа"),
-        _c("total_first_response_text", description="Общий текст первого ответа"),
+        _c("total_first_response_text", description="Общий текст первого ответа", personal="text"),
         _c("first_response_seconds", "numeric", description="Время с даты создания … до первого ответа"),
         _c("first_response_work_seconds", "numeric", description="… до первого ответа, рабочее время"),
         _c("assigned_at", TS, description="Время назначения последнего исполнителя"),
@@ -160,19 +179,19 @@ IM_INCIDENTS = Table(
         _c("outcome", description="Итог"),
         _c("response_has_media", description="Есть медиафайл в ответе"),
         _c("message_has_media", description="Есть медиафайл в сообщении"),
-        _c("post_url", description="Урл поста"),
-        _c("blog_url", description="Урл блога"),
-        _c("incident_text", description="Текст инцидента"),
-        _c("first_response_text", description="1ый ответ ПИ"),
-        _c("second_response_text", description="2ой ответ ПИ"),
-        _c("third_response_text", description="3ий ответ ПИ"),
+        _c("post_url", description="Урл поста", personal="url"),
+        _c("blog_url", description="Урл блога", personal="url"),
+        _c("incident_text", description="Текст инцидента", personal="text"),
+        _c("first_response_text", description="1ый ответ ПИ", personal="text"),
+        _c("second_response_text", description="2ой ответ ПИ", personal="text"),
+        _c("third_response_text", description="3ий ответ ПИ", personal="text"),
         _c("closing_reason", description="Причина закрытия"),
         _c("audience", "bigint", description="Аудитория"),
         _c("engagement", "bigint", description="Вовлеченность"),
-        _c("author_url", description="URL автора (personal data)"),
+        _c("author_url", description="URL автора (personal data)", personal="url"),
         _c("response_account", description="Аккаунт публикации ответа"),
-        _c("tags", description="Теги"),
-        _c("note", description="Примечание"),
+        _c("tags", description="Теги", personal="text"),
+        _c("note", description="Примечание", personal="text"),
         _c("survey_step_at", TS, description="Время попадания на шаг оценка удовлетворенности"),
         _c("survey_sent", description="Опрос отправлен (Да / Нет)"),
         EXTRAS,
@@ -189,7 +208,7 @@ SURVEY_RATINGS = Table(
         _c("appeal_number", description="Номер обращения: ПОС PosId or IM «Номер инцидента»"),
         _c("rating", "smallint", True, "Оценка: 1–5"),
         _c("rated_at", TS, True, "Дата оценки"),
-        _c("rating_comment", description="Комментарий (free text)"),
+        _c("rating_comment", description="Комментарий (free text)", personal="text"),
         EXTRAS,
     ),
 )
@@ -205,7 +224,7 @@ DELO_DOC_RC = Table(
         _c("free_num", description="FREE_NUM: registration number"),
         _c("doc_date", "date", description="DOC_DATE"),
         _c("docgroup_name", description="DOCGROUP_NAME: document kind"),
-        _c("annotat", description="ANNOTAT: summary"),
+        _c("annotat", description="ANNOTAT: summary", personal="text"),
         EXTRAS,
     ),
     key=("isn_doc",),
@@ -220,15 +239,15 @@ DELO_RESOLUTION = Table(
         _c("isn_ref_doc", "bigint", True, "ISN_REF_DOC: the document"),
         _c("isn_parent_resolution", "bigint", description="ISN_PARENT_RESOLUTION"),
         _c("author_due", description="DUE: author code"),
-        _c("resolution_text", description="RESOLUTION_TEXT"),
+        _c("resolution_text", description="RESOLUTION_TEXT", personal="text"),
         _c("resolution_date", "date", description="RESOLUTION_DATE"),
         _c("plan_date", "date", description="PLAN_DATE: the deadline"),
         _c("interim_date", "date", description="INTERIM_DATE"),
         _c("fact_date", "date", description="FACT_DATE: execution mark"),
         _c("control_state", "smallint", description="CONTROL_STATE (1, 2 = on control)"),
         _c("controller_due", description="DUE_CONTROLLER"),
-        _c("summary", description="SUMMARY: progress"),
-        _c("resume", description="RESUME: grounds for removal from control"),
+        _c("summary", description="SUMMARY: progress", personal="text"),
+        _c("resume", description="RESUME: grounds for removal from control", personal="text"),
         EXTRAS,
     ),
     key=("isn_resolution",),
@@ -243,7 +262,7 @@ DELO_REPLY = Table(
         _c("isn_resolution", "bigint", True, "ISN_RESOLUTION"),
         _c("executor_due", required=True, description="DUE: executor"),
         _c("main_flag", "smallint", description="MAIN_FLAG: 1 = responsible executor"),
-        _c("reply_text", description="REPLY_TEXT"),
+        _c("reply_text", description="REPLY_TEXT", personal="text"),
         _c("reply_date", "date", description="REPLY_DATE"),
         _c("upd_date", TS, description="UPD_DATE"),
         EXTRAS,
@@ -289,7 +308,7 @@ INDICATOR_VALUES = Table(
         _c("plan_value", "numeric", description="План"),
         _c("fact_value", "numeric", description="Факт"),
         _c("forecast_value", "numeric", description="Прогноз"),
-        _c("comment", description="Комментарий"),
+        _c("comment", description="Комментарий", personal="text"),
         EXTRAS,
     ),
     key=("sheet_name", "indicator_code", "period_type", "period_label"),
@@ -334,6 +353,8 @@ create table if not exists raw.load_batches (
 -- row in the raw table's extras), and notes such as the sheet read, the date order and warnings
 alter table raw.load_batches add column if not exists unknown_columns text[];
 alter table raw.load_batches add column if not exists notes jsonb;
+-- when the retention purge replaced the personal data of the batch's rows (ingestion/retention.py)
+alter table raw.load_batches add column if not exists pii_purged_at timestamptz;
 create unique index if not exists load_batches__one_load_per_content
     on raw.load_batches (source, content_hash) where status = 'loaded';
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.render import batches_table, console, err_console, progress, table, warehouse_or_fail
+from cli.render import batches_table, console, err_console, fail, progress, table, warehouse_or_fail
 from core.settings import get_settings
 from ingestion.load import BatchResult, load_landing, quarantined_rows, recent_batches
 from ingestion.sources import SOURCES
@@ -168,4 +168,44 @@ def quarantine(batch_id: int | None, limit: int) -> None:
             ("file", "row", "field", "reason"),
             ((r["file_name"], r["source_row"], r["field"] or "", r["reason"]) for r in rows),
         )
+    )
+
+
+@data.command("purge-pii")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Purge batches loaded more than this many days ago. [default: CUR_RAW_PII_RETENTION_DAYS]",
+)
+@click.option("--dry-run", is_flag=True, help="Only say what would be purged; change nothing.")
+def purge_pii(days: int | None, dry_run: bool) -> None:
+    """Purge raw personal data older than the retention period.
+
+    In the rows of batches loaded longer ago than the period, names become [ФИО], identifiers (ЕПГУ
+    id, e-mail, phone, profile and post URLs) their keyed pseudonyms, free texts are redacted as in
+    staging, a quarantined row's raw text is dropped. Rows and counts stay; staging and the marts do
+    not change. A rerun purges nothing new.
+    """
+    from ingestion.retention import RetentionError, purge_raw_personal_data
+
+    period = days if days is not None else get_settings().raw_pii_retention_days
+    try:
+        report = purge_raw_personal_data(warehouse_or_fail(start=True), period, dry_run=dry_run)
+    except RetentionError as exc:
+        raise fail(exc) from exc
+    verb = "would purge" if dry_run else "purged"
+    console.print(
+        table(
+            f"Raw personal data older than {report.retention_days} days "
+            f"(loaded before {report.cutoff:%Y-%m-%d %H:%M} UTC): {verb}",
+            ("table", "rows", "columns (values)"),
+            (
+                (t.table, f"{t.rows:,}", ", ".join(f"{c} ({n:,})" for c, n in t.columns.items()) or "none")
+                for t in report.tables
+            ),
+        )
+    )
+    console.print(
+        f"{len(report.batches)} batches, {report.rows:,} rows {verb}" + (" (dry run)" if dry_run else "")
     )

@@ -231,6 +231,7 @@ _LOAD_BATCHES_COLUMNS = {
     "error": "text",
     "unknown_columns": "text[]",
     "notes": "jsonb",
+    "pii_purged_at": "timestamptz",  # set by the retention purge (ingestion/retention.py)
 }
 
 LOAD_BATCHES_SUITE = SuiteSpec(

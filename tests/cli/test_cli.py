@@ -84,3 +84,28 @@ def test_warehouse_dsn_is_masked_unless_asked(dsn: str, monkeypatch: pytest.Monk
     assert not password or password not in masked.output
     shown = CliRunner().invoke(main, ["warehouse", "dsn", "--show-password"])
     assert shown.output.strip() == dsn
+
+
+def test_purge_pii_dry_run_lists_tables_and_columns_and_needs_a_period(
+    tmp_path: Path, dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    monkeypatch.setenv("CUR_WAREHOUSE_DSN", dsn)
+    monkeypatch.delenv("CUR_RAW_PII_RETENTION_DAYS", raising=False)
+    f.write_jsonl(tmp_path / "pos" / "pos_appeals_2026-01.jsonl", [f.pos_record(1)])
+    runner = CliRunner()
+    assert runner.invoke(main, ["data", "ingest", "--landing", str(tmp_path)]).exit_code == 0
+    with psycopg.connect(dsn) as conn:
+        conn.execute("update raw.load_batches set finished_at = finished_at - interval '40 days'")
+
+    off = runner.invoke(main, ["data", "purge-pii", "--dry-run"])
+    assert off.exit_code == 1 and "CUR_RAW_PII_RETENTION_DAYS" in off.output
+
+    monkeypatch.setenv("CUR_RAW_PII_RETENTION_DAYS", "30")
+    dry = runner.invoke(main, ["data", "purge-pii", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would purge" in dry.output and "pos_appeals" in dry.output and "applicant_surname" in dry.output
+    assert "1 batches, " in dry.output and "(dry run)" in dry.output
+    recent = runner.invoke(main, ["data", "purge-pii", "--dry-run", "--days", "60"])
+    assert recent.exit_code == 0 and "0 batches, 0 rows" in recent.output

@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator import Manifest, generate
+from generator.personal import PERSONAL_DATA_NAME, read_planted
 
 SMALL = {"appeals": 600, "months": 3, "start": date(2025, 11, 1)}
 
@@ -77,7 +78,8 @@ def test_small_sample_is_fast(sample: tuple[Path, Manifest, float]) -> None:
 
 def test_manifest_lists_every_file_with_its_rows(sample: tuple[Path, Manifest, float]) -> None:
     out, manifest, _ = sample
-    written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != "_manifest.json"}
+    metadata = {"_manifest.json", PERSONAL_DATA_NAME}
+    written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name not in metadata}
     assert {f.path for f in manifest.files} == written
     on_disk = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     assert {f["path"] for f in on_disk["files"]} == written
@@ -276,3 +278,49 @@ def test_indicator_sheets_hold_zero_facts_and_mixed_periods(sample: tuple[Path, 
         wb.close()
     assert any({"Год", "Квартал"} <= t or {"Год", "Месяц"} <= t for t in types.values())
     assert zero_facts >= 1
+
+
+def _texts(path: Path) -> str:
+    """Everything written in a landing file, as text (cells of a workbook joined by newlines)."""
+    if path.suffix == ".xlsx":
+        wb = load_workbook(path, read_only=True)
+        cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        wb.close()
+        return "\n".join(cells)
+    raw = path.read_bytes()
+    return (
+        raw.decode("cp1251")
+        if path.suffix == ".csv" and not raw.startswith(b"\xef\xbb\xbf")
+        else raw.decode("utf-8-sig")
+    )
+
+
+def test_personal_data_is_planted_in_the_texts_of_every_source(sample: tuple[Path, Manifest, float]) -> None:
+    """Phones, e-mails, documents, profile links and the applicant's own name go into the free texts of
+    a fraction of the records, and _personal_data.json lists each value that was planted."""
+    out, manifest, _ = sample
+    planted = read_planted(out)
+    kinds = defaultdict(set)
+    for p in planted:
+        kinds[p.source].add(p.kind)
+    assert kinds["pos"] == {"phone", "email", "document", "profile", "name"}
+    assert {"phone", "email", "profile"} <= kinds["im"] and "name" not in kinds["im"]
+    assert {"phone"} <= kinds["surveys"] and {"phone"} <= kinds["delo"] and kinds["indicators"]
+    texts = defaultdict(str)
+    for entry in manifest.files:
+        texts[entry.source] += _texts(out / entry.path)
+    missing = [p for p in planted if p.value not in texts[p.source]]
+    assert not missing, missing[:5]
+    # a name is the applicant's own: the appeal that carries it names that applicant
+    records = [
+        json.loads(line)
+        for path in (out / "pos").glob("*.jsonl")
+        for line in path.open(encoding="utf-8")
+        if line.strip().endswith("}")
+    ]
+    names = [p.value for p in planted if p.kind == "name" and len(p.value.split()) == 3]
+    named = [r for r in records for n in names if n in r["Description"]]
+    assert named and all(r["Applicant"]["Patronymic"][:5] in r["Description"] for r in named)
+    # a fraction, not every text
+    carrying = sum(any(p.value in r["Description"] for p in planted if p.source == "pos") for r in records)
+    assert 0.1 < carrying / len(records) < 0.5, carrying / len(records)

@@ -23,7 +23,7 @@ final as (
         -- dimensions
         nullif(trim(free_num), '') as registration_number,
         docgroup_name as document_kind,
-        annotat as annotation,
+        {{ redact_free_text('annotat') }} as annotation,
         exported_at = max(exported_at) over () as is_latest_export,
 
         -- timestamps

@@ -22,7 +22,7 @@ final as (
         -- dimensions
         main_flag,
         coalesce(main_flag = 1, false) as is_main_executor,
-        reply_text,
+        {{ redact_free_text('reply_text') }} as reply_text,
         exported_at = max(exported_at) over () as is_latest_export,
 
         -- timestamps

@@ -26,11 +26,11 @@ final as (
         source_row,
 
         -- dimensions
-        resolution_text,
+        {{ redact_free_text('resolution_text') }} as resolution_text,
         control_state,
         coalesce(control_state in (1, 2), false) as is_on_control,
-        summary as progress_summary,
-        resume as removal_grounds,
+        {{ redact_free_text('summary') }} as progress_summary,
+        {{ redact_free_text('resume') }} as removal_grounds,
         exported_at = max(exported_at) over () as is_latest_export,
 
         -- timestamps

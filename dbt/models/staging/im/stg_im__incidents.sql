@@ -3,7 +3,9 @@
 -- An incident reappears in later monthly exports while it is being worked on; the latest state is
 -- the row of the latest export (the greatest batch: files load in export order), then the last row
 -- of the file; the values' own dates do not rank exports.
--- The author's profile URL is personal data: only a keyed pseudonym of it passes.
+-- The author's profile URL is personal data: only a keyed pseudonym of it passes. The texts are
+-- redacted (phones, e-mails, documents, profile links: macros/pii/redact.sql; real exports carry no
+-- author name to look for).
 -- Russian labels are kept for display, with stable codes next to them for filtering and logic.
 -- The social network is not a column of real exports: it is read from the post's URL.
 -- Columns the project used before the real export header was known (rating, sentiment, moderator,
@@ -90,8 +92,8 @@ final as (
             when post_url ~* '^https?://([a-z0-9-]+\.)*(t\.me|telegram\.me)(/|$)' then 'Telegram'
         end as social_network,
         cast(null as text) as source_type,
-        incident_text,
-        first_response_text,
+        {{ redact_free_text('incident_text') }} as incident_text,
+        {{ redact_free_text('first_response_text') }} as first_response_text,
         cast(null as text) as rating_comment,
         {{ yes_no_to_boolean('on_time_after_assignment') }} as is_on_time_after_assignment,
         {{ yes_no_to_boolean('survey_sent') }} as is_survey_sent,

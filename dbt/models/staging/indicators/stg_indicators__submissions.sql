@@ -62,7 +62,8 @@ final as (
         direction as direction_label,
         period_type as period_type_label,
         period_label,
-        comment,
+        -- the column keeps its source name, which the later layers read
+        {{ redact_free_text('comment') }} as comment,  -- noqa: RF04
         submission_rank = 1 as is_latest_submission,
 
         -- measures

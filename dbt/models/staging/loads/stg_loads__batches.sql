@@ -20,7 +20,7 @@ final as (
         file_name,
         file_path,
         status,
-        error as error_message,
+        {{ redact_free_text('error') }} as error_message,
         status = 'loaded' as is_loaded,
 
         -- measures

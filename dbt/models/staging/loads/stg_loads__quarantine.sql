@@ -21,7 +21,7 @@ final as (
 
         -- dimensions
         field,
-        reason,
+        {{ redact_free_text('reason') }} as reason,
         raw_text is not null as has_raw_text,
 
         -- measures

@@ -5,12 +5,32 @@
 -- not rank exports): the same export that stg_pos__appeals keeps when that export has a history (the
 -- CSV report has none; an appeal last seen in a CSV file keeps the history of its latest JSON-lines
 -- export).
+-- The answer texts are redacted (macros/pii/redact.sql), the applicant's own name included: it is
+-- read from the appeal's row of the same export (the JSON line that carries the history).
 
 with
 
 events as (
 
     select * from {{ source('pos', 'pos_appeal_events') }}
+
+),
+
+appeals as (
+
+    select * from {{ source('pos', 'pos_appeals') }}
+
+),
+
+applicants as (
+
+    select
+        appeal_id,
+        batch_id,
+        applicant_surname,
+        applicant_name,
+        applicant_patronymic
+    from appeals
 
 ),
 
@@ -40,12 +60,20 @@ chosen_export as (
 
 latest as (
 
-    select events.*
+    select
+        events.*,
+        applicants.applicant_surname,
+        applicants.applicant_name,
+        applicants.applicant_patronymic
     from events
     inner join chosen_export
         on
             events.appeal_id = chosen_export.appeal_id
             and events.batch_id = chosen_export.batch_id
+    left join applicants
+        on
+            events.appeal_id = applicants.appeal_id
+            and events.batch_id = applicants.batch_id
     where chosen_export.export_rank = 1
 
 ),
@@ -64,8 +92,9 @@ final as (
         status_text,
         created_by,
         answer_type,
-        answer_comment,
-        reject_reason,
+        {{ redact_free_text('answer_comment', ['applicant_surname', 'applicant_name', 'applicant_patronymic']) }}
+            as answer_comment,
+        {{ redact_free_text('reject_reason') }} as reject_reason,
         event_seq = max(event_seq) over (partition by appeal_id) as is_last_event,
 
         -- timestamps

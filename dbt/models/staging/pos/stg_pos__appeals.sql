@@ -1,4 +1,6 @@
--- ПОС appeals, one row per appeal in its latest exported state, personal data pseudonymised.
+-- ПОС appeals, one row per appeal in its latest exported state, personal data pseudonymised and the
+-- appeal's text redacted (phones, e-mails, documents, profile links, the applicant's own name:
+-- macros/pii/redact.sql).
 --
 -- A monthly export holds every appeal created or changed that month in its current state, so an
 -- appeal reappears in later files. The latest state is the row of the latest export: the greatest
@@ -75,7 +77,8 @@ final as (
         subject_name,
         subsubject_id,
         subsubject_name,
-        description as appeal_text,
+        {{ redact_free_text('description', ['applicant_surname', 'applicant_name', 'applicant_patronymic']) }}
+            as appeal_text,
         location_address,
         location_latitude,
         location_longitude,

@@ -46,7 +46,7 @@ final as (
         source_row,
 
         -- dimensions
-        rating_comment,
+        {{ redact_free_text('rating_comment') }} as rating_comment,
 
         -- measures
         rating,
