@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     embedded_port: int = Field(55432, ge=1, le=65535)
     embedded_database: str = "cur_dwh"
     pii_key: SecretStr | None = Field(None, description="key of the personal-data pseudonyms")
+    # Passwords of the warehouse roles (core/roles.py); unset: generated once into
+    # $CUR_STATE_DIR/roles/<role>.password (mode 0600). Superset's role: SUPERSET_RO_PASSWORD below.
+    role_password_loader: SecretStr | None = None
+    role_password_dbt: SecretStr | None = None
+    role_password_quality: SecretStr | None = None
+    role_password_analyst: SecretStr | None = None
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -116,6 +122,10 @@ class Settings(BaseSettings):
     @field_validator(
         "warehouse_dsn",
         "pii_key",
+        "role_password_loader",
+        "role_password_dbt",
+        "role_password_quality",
+        "role_password_analyst",
         "superset_admin_password",
         "superset_secret_key",
         "superset_ro_password",

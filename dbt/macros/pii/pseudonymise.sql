@@ -43,7 +43,15 @@
         {%- if key == pseudonym_key_default() -%}
             {%- do log("CUR_PII_KEY is not set: personal-data pseudonyms use the development key.", info=true) -%}
         {%- endif -%}
-        create schema if not exists {{ adapter.quote(var('pii_key_schema', 'private')) }};
+        {#- only when missing: `create schema if not exists` needs the right to create schemas in the
+            database even when it exists, which dbt's role does not have (core/roles.py) -#}
+        do $$
+        begin
+            if to_regnamespace('{{ var('pii_key_schema', 'private') }}') is null then
+                create schema {{ adapter.quote(var('pii_key_schema', 'private')) }};
+            end if;
+        end
+        $$;
         create table if not exists {{ pseudonym_key_relation() }} (
             key_id smallint primary key default 1 check (key_id = 1),
             key_text text not null
