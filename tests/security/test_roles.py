@@ -259,3 +259,19 @@ def test_generated_passwords_are_kept_0600_and_never_sent_in_clear(admin: Dsn) -
         path = password_file(key, settings)
         if path.exists():  # generated (the embedded server); the external one's come from settings
             assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.unit
+def test_dbt_owns_every_schema_it_builds_and_reads_every_source() -> None:
+    """A new dbt schema (dbt_project.yml) must be given to dbt's role here, or dbt cannot create it."""
+    from core.dbt import Manifest
+
+    manifest = Manifest.load()
+    built = {
+        n["schema"]
+        for n in manifest.data["nodes"].values()
+        if n["resource_type"] in {"model", "seed", "snapshot"}
+    }
+    sources = {n["schema"] for n in manifest.data["sources"].values()}
+    assert built <= set(ROLES["dbt"].owns)
+    assert sources <= set(ROLES["dbt"].reads)

@@ -36,6 +36,18 @@
     {{ return(key) }}
 {%- endmacro %}
 
+{#- The key as SQL. Taken from CUR_PII_KEY it reaches the session as the setting `cur.pii_key`
+    (core.dbt.dbt_env puts it into PGOPTIONS), so that neither the compiled hook nor dbt's logs and
+    artefacts hold it; without that setting the hook fails rather than store another key. A key given
+    as a var, or the development key, is written as a literal. -#}
+{% macro pseudonym_key_sql(key) -%}
+    {%- if var('pii_key', none) is none and env_var('CUR_PII_KEY', '') != '' -%}
+        current_setting('cur.pii_key')
+    {%- else -%}
+        '{{ key | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {#- on-run-start: create the key table once and (re)write the key. -#}
 {% macro ensure_pseudonym_key() -%}
     {%- if execute -%}
@@ -58,7 +70,7 @@
         );
         revoke all on {{ pseudonym_key_relation() }} from public;
         insert into {{ pseudonym_key_relation() }} (key_id, key_text)
-        values (1, '{{ key | replace("'", "''") }}')
+        values (1, {{ pseudonym_key_sql(key) }})
         on conflict (key_id) do update set key_text = excluded.key_text
         where {{ pseudonym_key_relation() }}.key_text is distinct from excluded.key_text;
     {%- endif -%}
