@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from core.roles import RoleKey
 from core.warehouse import WarehouseError
 
 # Wide enough for file names in logs and CI when the output is not a terminal.
@@ -103,5 +104,19 @@ def warehouse_or_fail(start: bool = False) -> str:
 
     try:
         return resolve_dsn(start=start)
+    except WarehouseError as exc:
+        raise fail(exc) from exc
+
+
+def role_or_fail(role: RoleKey, start: bool = False) -> str:
+    """The warehouse DSN of a role of ``core.roles`` (the roles set up first), or a clean CLI error."""
+    from core.roles import ensure_roles, role_dsn
+    from core.warehouse import warehouse_dsn
+    from ingestion.schemas import warehouse_ddl
+
+    try:
+        admin = warehouse_dsn(start=start)
+        ensure_roles(admin, ddl=(warehouse_ddl(),))
+        return role_dsn(role, server=admin).secret()
     except WarehouseError as exc:
         raise fail(exc) from exc

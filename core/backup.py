@@ -35,6 +35,7 @@ import psycopg
 from psycopg import sql
 
 from core.dsn import Dsn
+from core.roles import ensure_roles
 from core.settings import Settings, get_settings
 from core.warehouse import WarehouseError, _bin_dir
 
@@ -332,11 +333,10 @@ def reapply_grants(dsn: str | Dsn) -> None:
     """The hook run after every restore: give the warehouse's roles their rights on the restored objects.
 
     A restore leaves owners and privileges out (they name roles the target server may not have), so
-    whatever command creates the project's roles and grants must be re-run here. Today no such
-    command exists in ``core`` and this does nothing (the only grants, those of Superset's read-only
-    role, are re-applied by the next publication); the roles' command is wired in here.
+    the roles' setup (:func:`core.roles.ensure_roles`, the same as ``cur warehouse roles``) runs
+    here: it creates the roles where missing and hands every layer back to its role with its grants.
     """
-    del dsn
+    ensure_roles(dsn)
 
 
 def _archive_server_major(tools: Tools, archive: Path) -> int | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,12 +32,26 @@ MANIFEST_PATH = DBT_DIR / "target" / "manifest.json"
 _SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "packages", "dbt_project.yml")
 
 
+# The session setting that carries the pseudonymisation key into dbt's sessions (read by the
+# on-run-start hook, macros/pii/pseudonymise.sql), so that no SQL dbt logs or keeps holds the key.
+PII_KEY_SETTING = "cur.pii_key"
+
+
+def _with_session_setting(options: str, name: str, value: str) -> str:
+    """libpq ``options`` (``PGOPTIONS``) with ``-c name=value``, replacing an earlier one."""
+    kept = re.sub(rf"(^|\s)-c\s*{re.escape(name)}=(\\.|\S)*", "", options).strip()
+    escaped = value.replace("\\", "\\\\").replace(" ", "\\ ")
+    return f"{kept} -c {name}={escaped}".strip()
+
+
 def dbt_env(dsn: str | Dsn | None = None, settings: Settings | None = None) -> dict[str, str]:
     """The environment dbt needs: ``CUR_DBT_*`` (connection) and ``CUR_SOURCE_TIMEZONE``."""
     settings = settings or get_settings()
     env = {"CUR_SOURCE_TIMEZONE": settings.source_timezone, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     if settings.pii_key is not None:
-        env["CUR_PII_KEY"] = settings.pii_key.get_secret_value()
+        key = settings.pii_key.get_secret_value()
+        env["CUR_PII_KEY"] = key
+        env["PGOPTIONS"] = _with_session_setting(os.environ.get("PGOPTIONS", ""), PII_KEY_SETTING, key)
     if dsn is not None:
         address = Dsn.parse(dsn)
         env |= {

@@ -71,6 +71,10 @@ class Dsn:
         """The same server and credentials, another database."""
         return Dsn(self.url.set(database=database))
 
+    def as_user(self, user: str, password: str | None) -> Dsn:
+        """The same server and database, logged in as ``user`` (a role of :mod:`core.roles`)."""
+        return Dsn(self.url.set(username=user, password=password))
+
     def with_driver(self, driver: str) -> Dsn:
         """The same address with a SQLAlchemy driver, e.g. ``psycopg2`` for dagster-postgres."""
         return Dsn(self.url.set(drivername=f"{_LIBPQ_SCHEME}+{driver}"))

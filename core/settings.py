@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # Days raw personal data is kept: `cur data purge-pii` purges it from batches loaded longer ago
     # (ingestion/retention.py). Unset: kept until purged with an explicit --days.
     raw_pii_retention_days: int | None = Field(None, ge=1, description="retention of raw personal data")
+    # Passwords of the warehouse roles (core/roles.py); unset: generated once into
+    # $CUR_STATE_DIR/roles/<role>.password (mode 0600). Superset's role: SUPERSET_RO_PASSWORD below.
+    role_password_loader: SecretStr | None = None
+    role_password_dbt: SecretStr | None = None
+    role_password_quality: SecretStr | None = None
+    role_password_analyst: SecretStr | None = None
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -145,6 +151,10 @@ class Settings(BaseSettings):
     @field_validator(
         "warehouse_dsn",
         "pii_key",
+        "role_password_loader",
+        "role_password_dbt",
+        "role_password_quality",
+        "role_password_analyst",
         "superset_admin_password",
         "superset_secret_key",
         "superset_ro_password",

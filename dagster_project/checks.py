@@ -39,7 +39,7 @@ def build_gx_checks(name: str, suites: tuple[SuiteSpec, ...] | list[SuiteSpec]) 
 
         wanted = {key.asset_key for key in context.selected_asset_check_keys}
         selected = [s.name for s in suites if _suite_key(s) in wanted]
-        for result in validate(warehouse.get_dsn(), selected, run_name=context.run.run_id):
+        for result in validate(warehouse.get_dsn("quality"), selected, run_name=context.run.run_id):
             failures = "\n".join(f"- {f.describe()}" for f in result.failures) or "none"
             yield dg.AssetCheckResult(
                 asset_key=dg.AssetKey(result.suite.split(".")),
@@ -94,7 +94,11 @@ def build_certification_checks(
         wanted = {key.asset_key for key in context.selected_asset_check_keys}
         marts = [s.table for s in suites if _suite_key(s) in wanted]
         statuses, results = certify(
-            warehouse.get_dsn(), context.run.run_id, marts, upstream=upstream, run_name=context.run.run_id
+            warehouse.get_dsn("quality"),
+            context.run.run_id,
+            marts,
+            upstream=upstream,
+            run_name=context.run.run_id,
         )
         by_suite = {r.suite: r for r in results}
         for status in statuses:

@@ -79,7 +79,7 @@ def _loaded_keys(dsn: str) -> set[tuple[str, str]]:
 
 def new_landing_files(landing: LandingResource, warehouse: WarehouseResource) -> list[tuple[str, str, str]]:
     """(source, file name, key) of every landing file not yet loaded (or rejected) with that content."""
-    done = _loaded_keys(warehouse.get_dsn())
+    done = _loaded_keys(warehouse.get_dsn("loader"))
     found = []
     for source, path in discover(landing.get_path()):
         try:

@@ -6,21 +6,46 @@ resource asks :func:`core.settings.get_settings` when a run uses it.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import dagster as dg
 
+from core.dsn import Dsn
+from core.roles import RoleKey, ensure_roles, role_dsn
 from core.settings import get_settings
-from core.warehouse import resolve_dsn
+from core.warehouse import warehouse_dsn
+from ingestion.schemas import warehouse_ddl
+
+
+@cache
+def _roles_ready(admin: str) -> None:
+    """The roles of ``core.roles`` on the warehouse of ``admin``, set up once per process."""
+    ensure_roles(admin, ddl=(warehouse_ddl(),))
 
 
 class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """The warehouse: ``CUR_WAREHOUSE_DSN`` if set, else the embedded server (started on demand)."""
+    """The warehouse: ``CUR_WAREHOUSE_DSN`` if set, else the embedded server (started on demand).
+
+    Each step connects as its role (``core.roles``): the loader as ``cur_loader``, dbt as
+    ``cur_dbt``, the checks and the certification as ``cur_quality``; the roles are set up
+    (idempotently, ``cur warehouse roles``) on the first use in a process.
+
+    ``dsn``: the administrator's address (a test passes its own database's); unset: the settings.
+    ``roles``: connect as the roles; unset: on, unless ``dsn`` is given (a test's single account).
+    """
 
     dsn: str | None = None
+    roles: bool | None = None
 
-    def get_dsn(self) -> str:
-        return self.dsn or resolve_dsn(start=True)
+    def get_dsn(self, role: RoleKey | None = None) -> str:
+        """The address of ``role`` (the administrator's when None or when roles are off)."""
+        admin = Dsn.parse(self.dsn) if self.dsn else warehouse_dsn(start=True)
+        use_roles = self.dsn is None if self.roles is None else self.roles
+        if role is None or not use_roles:
+            return admin.secret()
+        _roles_ready(admin.secret())
+        return role_dsn(role, server=admin).secret()
 
 
 class LandingResource(dg.ConfigurableResource):  # type: ignore[type-arg]

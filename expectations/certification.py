@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from core.roles import REFRESH_FUNCTION
 from expectations.results import SuiteResult
 from expectations.suites import DATA_AS_OF, MART_SUITES, MARTS_SCHEMA, SUITES
 
@@ -104,7 +105,16 @@ def _data_as_of(conn: psycopg.Connection[Any], mart: str) -> datetime | None:
 
 
 def refresh_status_view(conn: psycopg.Connection[Any]) -> bool:
-    """Refresh ``marts.kpi_certification_status`` if it exists as a materialized view."""
+    """Refresh ``marts.kpi_certification_status`` if it exists as a materialized view.
+
+    Only its owner (dbt's role) may refresh it: the quality role calls the function
+    ``core.roles.REFRESH_FUNCTION``, which runs with the owner's rights; a warehouse without the
+    roles (one administrator account) refreshes it directly.
+    """
+    function = conn.execute("select to_regprocedure(%s) is not null", (f"{REFRESH_FUNCTION}()",)).fetchone()
+    if function and function[0]:
+        done = conn.execute(f"select {REFRESH_FUNCTION}()").fetchone()  # type: ignore[arg-type]
+        return bool(done and done[0])
     row = conn.execute(
         "select 1 from pg_matviews where schemaname = 'marts' and matviewname = 'kpi_certification_status'"
     ).fetchone()

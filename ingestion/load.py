@@ -45,7 +45,7 @@ from typing import IO, Any
 import psycopg
 
 from core.settings import get_settings
-from ingestion.schemas import Table, raw_ddl
+from ingestion.schemas import MAY_CREATE_QUALITY, QUALITY_DDL, Table, raw_ddl
 from ingestion.sources import (
     NAME_CARRIES_DATA,
     FileRejected,
@@ -141,10 +141,18 @@ def batch_key(source: str, path: Path) -> str:
 
 
 def ensure_raw_schema(conn: psycopg.Connection[Any]) -> None:
-    """Create the raw schema, control tables and raw tables if missing (serialised by a lock)."""
+    """Create the raw schema, control tables and raw tables if missing (serialised by a lock).
+
+    The certification record (``quality.certifications``) too when missing and the connected role
+    may create it; under the roles of ``core.roles`` the loader may not, and ``cur warehouse roles``
+    has created it.
+    """
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (_DDL_LOCK,))
         conn.execute(raw_ddl())  # type: ignore[arg-type]
+        row = conn.execute(MAY_CREATE_QUALITY).fetchone()  # type: ignore[arg-type]
+        if row and row[0]:
+            conn.execute(QUALITY_DDL)  # type: ignore[arg-type]
 
 
 def _spool_to_copy(conn: psycopg.Connection[Any], statement: str, spool: IO[bytes]) -> None:

@@ -329,8 +329,16 @@ TABLES: dict[str, Table] = {
     )
 }
 
+# The schema is created only when missing: ``create schema if not exists`` needs the right to create
+# schemas in the database even when it exists, which the loader's role (core/roles.py) does not have.
 CONTROL_DDL = """
-create schema if not exists raw;
+do $$
+begin
+    if to_regnamespace('raw') is null then
+        create schema raw;
+    end if;
+end
+$$;
 
 create table if not exists raw.load_batches (
     batch_id bigint generated always as identity primary key,
@@ -374,9 +382,17 @@ create index if not exists quarantine__batch_idx on raw.quarantine (batch_id);
 QUALITY_SCHEMA = "quality"
 
 # One row per mart per validation run, written by ``expectations.certification`` (never by dbt). It
-# lives here so that it exists before dbt runs (``marts.kpi_certification_status`` reads it).
+# lives here so that it exists before dbt runs (``marts.kpi_certification_status`` reads it): the
+# loader creates it when its role may (a single administrator account), else ``cur warehouse roles``
+# does (core.roles.ensure_roles, as the administrator, handing it to the quality role).
 QUALITY_DDL = """
-create schema if not exists quality;
+do $$
+begin
+    if to_regnamespace('quality') is null then
+        create schema quality;
+    end if;
+end
+$$;
 
 create table if not exists quality.certifications (
     validation_id bigserial primary key,
@@ -413,5 +429,23 @@ $$;
 
 
 def raw_ddl() -> str:
-    """The DDL the loader ensures: raw control tables, every raw table, then the ``quality`` schema."""
-    return CONTROL_DDL + IM_RESHAPE_DDL + "\n".join(t.ddl() for t in TABLES.values()) + QUALITY_DDL
+    """The DDL the loader ensures: the raw schema, its control tables and every raw table."""
+    return CONTROL_DDL + IM_RESHAPE_DDL + "\n".join(t.ddl() for t in TABLES.values())
+
+
+def warehouse_ddl() -> str:
+    """Every table outside dbt: :func:`raw_ddl` and the certification record (``QUALITY_DDL``)."""
+    return raw_ddl() + QUALITY_DDL
+
+
+# Whether the connected role may create the certification record (false for the loader's role).
+# (read from the catalogue: ``to_regclass`` fails on a schema the role may not use)
+MAY_CREATE_QUALITY = """
+select not exists (
+    select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'quality' and c.relname = 'certifications'
+) and case
+    when to_regnamespace('quality') is null then has_database_privilege(current_database(), 'CREATE')
+    else has_schema_privilege('quality', 'CREATE')
+end
+"""

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from cli.render import batches_table, console, err_console, fail, progress, table, warehouse_or_fail
+from cli.render import (
+    batches_table,
+    console,
+    err_console,
+    fail,
+    progress,
+    role_or_fail,
+    table,
+    warehouse_or_fail,
+)
 from core.settings import get_settings
 from ingestion.load import BatchResult, load_landing, quarantined_rows, recent_batches
 from ingestion.sources import SOURCES
@@ -78,7 +87,7 @@ def generate(
 
 def run_ingest(landing: Path, sources: tuple[str, ...], retry_rejected: bool) -> list[BatchResult]:
     """Load the landing folder and print one line per file and a total."""
-    dsn = warehouse_or_fail(start=True)
+    dsn = role_or_fail("loader", start=True)
     with progress() as bar:
         task = bar.add_task("loading", total=None)
         results = load_landing(

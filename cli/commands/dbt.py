@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli.render import warehouse_or_fail
+from cli.render import role_or_fail
 from core.dbt import run_dbt
 
 
@@ -15,7 +15,8 @@ from core.dbt import run_dbt
 def dbt(dbt_args: tuple[str, ...]) -> None:
     """Run dbt on the warehouse, e.g. ``cur dbt build`` or ``cur dbt docs generate``.
 
-    Sets the connection (CUR_DBT_*) from the warehouse DSN and the sources' time zone from the
-    settings, and runs dbt in dbt/ with the project's profiles.yml; every argument goes to dbt as is.
+    Connects as dbt's role (cur_dbt, see ``cur warehouse roles``): sets CUR_DBT_* and the sources'
+    time zone from the settings, and runs dbt in dbt/ with the project's profiles.yml; every argument
+    goes to dbt as is.
     """
-    sys.exit(run_dbt(dbt_args, warehouse_or_fail(start=True)).returncode)
+    sys.exit(run_dbt(dbt_args, role_or_fail("dbt", start=True)).returncode)

@@ -127,14 +127,15 @@ def run(job: str) -> None:
 @pipeline.command()
 @click.option("--appeals", default=5000, show_default=True, help="Sample size when generating.")
 def demo(appeals: int) -> None:
-    """The main job: start the warehouse, generate sample data (once), run the pipeline in Dagster,
-    then build the briefing pack of the latest complete week (its path printed)."""
+    """The main job: start the warehouse, set up its roles, generate sample data (once), run the pipeline
+    in Dagster, then build the briefing pack of the latest complete week (its path printed)."""
     from cli.commands.data import generate
-    from cli.commands.warehouse import start
+    from cli.commands.warehouse import roles, start
 
     landing = get_settings().landing_dir
     ctx = click.get_current_context()
     ctx.invoke(start)
+    ctx.invoke(roles)
     if not (landing / "_manifest.json").exists():
         ctx.invoke(
             generate, out_dir=landing, appeals=appeals, seed=42, start="2025-11-01", months=12, bad_rate=0.005

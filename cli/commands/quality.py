@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.render import console, suite_results_table, table, warehouse_or_fail
+from cli.render import console, role_or_fail, suite_results_table, table
 from core.dbt import prepare_manifest
 from core.settings import get_settings
 
@@ -46,7 +46,7 @@ def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, li
             console.print(f"{spec.name}  ({len(spec.checks)} checks)")
         return
     try:
-        results = run_validate(dsn or warehouse_or_fail(), suites or None, docs_dir=docs_dir)
+        results = run_validate(dsn or role_or_fail("quality"), suites or None, docs_dir=docs_dir)
     except UnknownSuiteError as exc:
         raise click.BadParameter(str(exc), param_hint="--suite") from exc
     console.print(suite_results_table(results))
@@ -67,7 +67,7 @@ def certify(marts: tuple[str, ...], run_id: str | None, docs_dir: Path | None, d
     prepare_manifest()
     from expectations.certification import certify as run_certify
 
-    statuses, results = run_certify(dsn or warehouse_or_fail(), run_id, marts or None, docs_dir=docs_dir)
+    statuses, results = run_certify(dsn or role_or_fail("quality"), run_id, marts or None, docs_dir=docs_dir)
     console.print(suite_results_table(results))
     console.print(
         table(

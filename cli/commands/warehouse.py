@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 import psycopg
 
-from cli.render import console, err_console, fail, progress, table, warehouse_or_fail
+from cli.render import console, err_console, fail, progress, role_or_fail, table, warehouse_or_fail
 from core import backup as backups
 from core.dsn import Dsn, mask_dsn
+from core.roles import ROLES, RoleKey
 from core.settings import get_settings
 from core.warehouse import EmbeddedWarehouse, WarehouseError
 
@@ -70,9 +71,15 @@ def status() -> None:
 
 @warehouse.command("dsn")
 @click.option("--show-password", is_flag=True, help="Print the password instead of ***.")
-def dsn(show_password: bool) -> None:
+@click.option(
+    "--role",
+    type=click.Choice(list(ROLES)),
+    default=None,
+    help="The address of a role (see `cur warehouse roles`). [default: the administrator]",
+)
+def dsn(show_password: bool, role: RoleKey | None) -> None:
     """Print the warehouse DSN (for psql, dbt profiles, Superset)."""
-    value = warehouse_or_fail()
+    value = role_or_fail(role) if role else warehouse_or_fail()
     click.echo(value if show_password else mask_dsn(value))
 
 
@@ -204,3 +211,32 @@ def restore_command(
         f"{len(summary.tables)} tables, {summary.rows:,} rows in {summary.seconds:.1f} s from {path}"
         + ("" if backups.read_summary(path) else " (no record next to it: counts not compared)")
     )
+
+
+@warehouse.command("roles")
+def roles() -> None:
+    """Create or update the warehouse's roles, their grants and the layers' owners; idempotent.
+
+    loader (writes raw), dbt (owns staging, intermediate, marts, snapshots, reference, private; reads
+    raw), quality (writes quality), superset and analyst (read only). On an existing warehouse the
+    objects of each layer are handed to its role. Passwords: CUR_ROLE_PASSWORD_<ROLE> and
+    SUPERSET_RO_PASSWORD, else generated once into CUR_STATE_DIR (mode 0600).
+    """
+    from core.roles import ensure_roles, role_dsn
+    from core.warehouse import warehouse_dsn
+    from ingestion.schemas import warehouse_ddl
+
+    try:
+        admin = warehouse_dsn(start=True)
+        changes = ensure_roles(admin, ddl=(warehouse_ddl(),))
+    except (WarehouseError, psycopg.Error) as exc:
+        raise fail(exc) from exc
+    for change in changes:
+        console.print(f"  {change}", markup=False)
+    console.print(f"roles: {len(changes)} change(s) on {admin.masked()}" if changes else "roles: up to date")
+    for key, role in ROLES.items():
+        reads = ", ".join(role.reads) or "—"
+        console.print(
+            f"  {role_dsn(key, server=admin).masked()}  owns: {', '.join(role.owns) or '—'}; reads: {reads}",
+            markup=False,
+        )

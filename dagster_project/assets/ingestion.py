@@ -38,7 +38,7 @@ def build_ingestion_asset(source: str) -> dg.AssetsDefinition:
         folder = landing.get_path()
         try:
             results = load_landing(
-                warehouse.get_dsn(),
+                warehouse.get_dsn("loader"),
                 folder,
                 (source,),
                 on_result=lambda r: context.log.info(

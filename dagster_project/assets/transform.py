@@ -26,7 +26,7 @@ def cur_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtRunConfig
 ) -> Iterator[Any]:
     """``dbt build`` of the selected models: models, seeds and snapshots, with their tests."""
-    os.environ.update(dbt_env(warehouse.get_dsn()))
+    os.environ.update(dbt_env(warehouse.get_dsn("dbt")))
     args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()

@@ -36,6 +36,18 @@
     {{ return(key) }}
 {%- endmacro %}
 
+{#- The key as SQL. Taken from CUR_PII_KEY it reaches the session as the setting `cur.pii_key`
+    (core.dbt.dbt_env puts it into PGOPTIONS), so that neither the compiled hook nor dbt's logs and
+    artefacts hold it; without that setting the hook fails rather than store another key. A key given
+    as a var, or the development key, is written as a literal. -#}
+{% macro pseudonym_key_sql(key) -%}
+    {%- if var('pii_key', none) is none and env_var('CUR_PII_KEY', '') != '' -%}
+        current_setting('cur.pii_key')
+    {%- else -%}
+        '{{ key | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {#- on-run-start: create the key table once and (re)write the key. -#}
 {% macro ensure_pseudonym_key() -%}
     {%- if execute -%}
@@ -43,14 +55,22 @@
         {%- if key == pseudonym_key_default() -%}
             {%- do log("CUR_PII_KEY is not set: personal-data pseudonyms use the development key.", info=true) -%}
         {%- endif -%}
-        create schema if not exists {{ adapter.quote(var('pii_key_schema', 'private')) }};
+        {#- only when missing: `create schema if not exists` needs the right to create schemas in the
+            database even when it exists, which dbt's role does not have (core/roles.py) -#}
+        do $$
+        begin
+            if to_regnamespace('{{ var('pii_key_schema', 'private') }}') is null then
+                create schema {{ adapter.quote(var('pii_key_schema', 'private')) }};
+            end if;
+        end
+        $$;
         create table if not exists {{ pseudonym_key_relation() }} (
             key_id smallint primary key default 1 check (key_id = 1),
             key_text text not null
         );
         revoke all on {{ pseudonym_key_relation() }} from public;
         insert into {{ pseudonym_key_relation() }} (key_id, key_text)
-        values (1, '{{ key | replace("'", "''") }}')
+        values (1, {{ pseudonym_key_sql(key) }})
         on conflict (key_id) do update set key_text = excluded.key_text
         where {{ pseudonym_key_relation() }}.key_text is distinct from excluded.key_text;
     {%- endif -%}
