@@ -81,7 +81,7 @@ def build_pack(
         for scope in [None, *wanted]:
             name = scope or "region"
             say(f"{week.key}: data for {name}")
-            pack = pack_data.load_pack(dsn, week, scope, tz)
+            pack = pack_data.load_pack(dsn, week, scope)
             withdrawn |= {m for m in pack.marts if pack.certificate(m).state == "withdrawn"}
             xlsx = write_workbook(pack, staging / files.document_name(week, name, ".xlsx"), tz)
             written.append(xlsx)

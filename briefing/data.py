@@ -390,25 +390,16 @@ def overdue_topics(conn: psycopg.Connection[Any], sector: str | None, limit: int
     )
 
 
-def overdue_appeals(conn: psycopg.Connection[Any], sector: str | None, tz: str) -> Table:
-    """Appeals open past their deadline (``fct_appeals.is_overdue_open``), most overdue first."""
+def overdue_appeals(conn: psycopg.Connection[Any], sector: str | None) -> Table:
+    """Appeals open past their deadline, most overdue first: the mart ``kpi_overdue_appeals`` (the same
+    list the leadership dashboard shows)."""
     rows = _rows(
         conn,
-        "with as_of as (select appeal_source, max(source_updated_at) as as_of_at"
-        " from marts.fct_appeals group by appeal_source)"
-        " select a.appeal_number, a.appeal_source, t.topic_name,"
-        "  coalesce(o.organisation_name, 'Не определено') as organisation_name,"
-        "  m.municipality_name, a.created_date,"
-        "  cast(a.deadline_at at time zone %(tz)s as date) as deadline_date,"
-        "  cast(floor(extract(epoch from (as_of.as_of_at - a.deadline_at)) / 86400) as integer)"
-        "   as days_overdue"
-        " from marts.fct_appeals a join as_of on as_of.appeal_source = a.appeal_source"
-        " left join marts.dim_topic t on t.topic_key = a.topic_key"
-        " left join marts.dim_organisation o on o.organisation_key = a.organisation_key and o.is_current"
-        " left join marts.dim_municipality m on m.municipality_key = a.municipality_key"
-        f" where a.is_overdue_open and {_scope('a.sector_code')}"
-        " order by days_overdue desc, a.appeal_source, a.source_appeal_id",
-        {"sector": sector, "tz": tz},
+        "select appeal_number, appeal_source, topic_name, organisation_name, municipality_name,"
+        " created_date, deadline_date, days_overdue from marts.kpi_overdue_appeals"
+        f" where {_scope('sector_code')}"
+        " order by days_overdue desc, appeal_source, source_appeal_id",
+        {"sector": sector},
     )
     return Table(
         "overdue_appeals",
@@ -436,22 +427,19 @@ def overdue_appeals(conn: psycopg.Connection[Any], sector: str | None, tz: str) 
             )
             for r in rows
         ],
-        ("fct_appeals",),
+        ("kpi_overdue_appeals",),
         "Просроченных обращений нет",
     )
 
 
 def overdue_decisions(conn: psycopg.Connection[Any], sector: str | None) -> Table:
-    """Поручения on control past their deadline with no execution mark (bucket ``overdue``)."""
+    """Поручения on control past their deadline with no execution mark: the mart ``kpi_overdue_decisions``."""
     rows = _rows(
         conn,
-        "select d.registration_number, d.document_kind,"
-        "  coalesce(o.organisation_name, 'Не определено') as organisation_name, d.executor_name,"
-        "  d.resolution_date, d.effective_due_date, d.days_late"
-        " from marts.fct_decisions d"
-        " left join marts.dim_organisation o on o.organisation_key = d.organisation_key and o.is_current"
-        f" where d.is_counted and d.execution_bucket_code = 'overdue' and {_scope('d.sector_code')}"
-        " order by d.days_late desc nulls last, d.effective_due_date, d.resolution_id",
+        "select registration_number, document_kind, organisation_name, executor_name,"
+        " resolution_date, effective_due_date, days_overdue as days_late from marts.kpi_overdue_decisions"
+        f" where {_scope('sector_code')}"
+        " order by days_overdue desc, effective_due_date, resolution_id",
         {"sector": sector},
     )
     return Table(
@@ -478,7 +466,7 @@ def overdue_decisions(conn: psycopg.Connection[Any], sector: str | None) -> Tabl
             )
             for r in rows
         ],
-        ("fct_decisions",),
+        ("kpi_overdue_decisions",),
         "Просроченных поручений нет",
     )
 
@@ -591,7 +579,7 @@ def indicators_at_risk(conn: psycopg.Connection[Any], week: Week, sector: str | 
     )
 
 
-def load_pack(dsn: str, week: Week, sector: str | None, tz: str) -> PackData:
+def load_pack(dsn: str, week: Week, sector: str | None) -> PackData:
     """The data of one document: the region (``sector`` None) or one sector."""
     with psycopg.connect(dsn) as conn:
         names = dict(sectors(conn))
@@ -600,7 +588,7 @@ def load_pack(dsn: str, week: Week, sector: str | None, tz: str) -> PackData:
         tables = [
             growing_topics(conn, week, sector),
             overdue_topics(conn, sector),
-            overdue_appeals(conn, sector, tz),
+            overdue_appeals(conn, sector),
             overdue_decisions(conn, sector),
             conflict_signals(conn, week, sector),
             programmes_at_risk(conn, week, sector),
