@@ -243,7 +243,7 @@ def test_the_workbook_holds_the_same_tables(pack: PackResult, sample_build: Samp
     assert len(read_table(xlsx, SHEETS["overdue_decisions"])) == decisions
     sheet = load_workbook(xlsx, read_only=True)[SHEETS["overdue_appeals"]]
     preamble = [row for row in sheet.iter_rows(max_row=HEADER_ROWS, values_only=True)]
-    assert preamble[2][1].startswith("fct_appeals — Сертифицировано, данные на ")  # type: ignore[union-attr]
+    assert preamble[2][1].startswith("kpi_overdue_appeals — Сертифицировано, данные на ")  # type: ignore[union-attr]
 
 
 @pytest.fixture

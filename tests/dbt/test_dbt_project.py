@@ -28,11 +28,21 @@ BIN = Path(sys.executable).parent
 DASHBOARDS = {
     "leadership_overview": (
         "Обзор для руководства",
-        {"kpi_appeals_headline", "kpi_authority_rating", "kpi_appeals"},
+        {
+            "kpi_appeals_headline",
+            "kpi_authority_rating",
+            "kpi_appeals",
+            "kpi_municipality_appeals",
+            "kpi_overdue_appeals",
+            "kpi_overdue_decisions",
+        },
     ),
     "appeals_analysis": ("Анализ обращений", {"kpi_appeals", "kpi_conflict_signals"}),
     "authority_rating": ("Рейтинг органов власти", {"kpi_authority_rating"}),
-    "decisions_control": ("Контроль исполнения поручений", {"kpi_decision_discipline"}),
+    "decisions_control": (
+        "Контроль исполнения поручений",
+        {"kpi_decision_discipline", "kpi_overdue_decisions"},
+    ),
     "programme_targets": (
         "Целевые показатели программ",
         {"kpi_programme_achievement", "kpi_indicator_progress"},

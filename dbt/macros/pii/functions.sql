@@ -25,7 +25,15 @@
 
 {% macro postgres__ensure_pii_functions() -%}
     {%- set schema = adapter.quote(var('pii_key_schema', 'private')) -%}
-    create schema if not exists {{ schema }};
+    {#- the schema exists (ensure_pseudonym_key runs first); `create schema if not exists` would still
+        need the right to create schemas in the database, which dbt's role lacks (core/roles.py) -#}
+    do $$
+    begin
+        if to_regnamespace('{{ var('pii_key_schema', 'private') }}') is null then
+            create schema {{ schema }};
+        end if;
+    end
+    $$;
     create or replace function {{ schema }}.redact_free_text(
         value text, surname text default null, first_name text default null, patronymic text default null
     ) returns text language sql immutable parallel safe as $redact$
