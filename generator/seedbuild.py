@@ -1,7 +1,8 @@
 """Builds the reference seeds in ``<repo>/dbt/seeds`` from the shared reference files and static lists.
 
 In: the folder with ``khakassia_municipalities.csv``, ``ru_production_calendar.csv``,
-``ru_production_calendar_2027_provisional.csv`` and ``im_topics.csv`` (``../shared/reference``).
+``ru_production_calendar_2027_provisional.csv`` and ``im_topics.csv`` (the reference folder of the
+project's notes, outside this repository: its path is the one argument).
 Out: ``ref_municipalities.csv``, ``ref_production_calendar.csv``, ``ref_sectors.csv``,
 ``ref_organisations.csv``, ``ref_pos_subjects.csv`` and ``ref_im_topic_sectors.csv``.
 
@@ -465,4 +466,6 @@ def build(reference: Path) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    build(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference"))
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m generator.seedbuild <folder of the reference files>")
+    build(Path(sys.argv[1]))

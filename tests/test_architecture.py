@@ -79,3 +79,22 @@ def test_the_time_zone_is_named_once() -> None:
         and name in p.read_text(encoding="utf-8")
     ]
     assert found == ["core/settings.py"]
+
+
+def test_no_tracked_file_names_a_path_outside_the_repository() -> None:
+    """The project's notes (domain guide, reference files) live beside the repository, not in it: a
+    tracked file names them, never their path (a clone elsewhere would not have it)."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    outside = ("../" + "shared", "/" + "work/")  # spelled apart: this file does not name them
+    found = []
+    for name in filter(None, listed):
+        path = PROJECT_ROOT / name
+        if path.suffix in {".png", ".xlsx", ".zip", ".pdf"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        found += [f"{name}: {marker}" for marker in outside if marker in text]
+    assert found == []

@@ -34,7 +34,7 @@ from ingestion.sources.base import (
 
 _F = FieldMap
 
-# In the order of the real export (../shared/reference/im_export_header.csv in the project's notes;
+# In the order of the real export (im_export_header.csv of the project's reference notes;
 # the header is reproduced in docs/sources.md). Aliases: the names this project's earlier sample files
 # used for the same data.
 FIELDS = (
