@@ -32,8 +32,10 @@ of purged rows from those recomputed with the new key (the clear value is gone).
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -150,7 +152,11 @@ def old_batches(conn: psycopg.Connection[Any], cutoff: datetime) -> list[int]:
 
 def install_functions(dsn: str) -> None:
     """dbt's key table and the functions of the redaction and the pseudonyms (current macros)."""
-    result = run_dbt(["run-operation", "install_pii_functions", "--quiet"], dsn, capture=True)
+    # A target folder of its own: the project's dbt/target (the manifest Dagster loads) stays as it is.
+    with tempfile.TemporaryDirectory(prefix="cur_purge_dbt_") as target:
+        result = run_dbt(
+            ["run-operation", "install_pii_functions", "--quiet"], dsn, target_dir=Path(target), capture=True
+        )
     if result.returncode != 0:
         raise RetentionError(
             "could not install the purge's functions (dbt run-operation install_pii_functions):\n"
