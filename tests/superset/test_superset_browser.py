@@ -321,11 +321,16 @@ def test_every_dashboard_renders_every_chart_without_error(browser: Any, superse
     page.context.close()
 
 
-def _big_number(page: Any, chart_title: str) -> str:
+def _chart_text(page: Any, chart_title: str, part: str) -> str:
+    """The text of ``part`` (a CSS selector) inside the chart titled ``chart_title``, once rendered."""
     chart = f'[data-test="chart-grid-component"][data-test-chart-name="{chart_title}"]'
-    locator = page.locator(f"{chart} .header-line")
+    locator = page.locator(f"{chart} {part}")
     locator.wait_for(timeout=60_000)
     return locator.inner_text()
+
+
+def _big_number(page: Any, chart_title: str) -> str:
+    return _chart_text(page, chart_title, ".header-line")
 
 
 def _as_int(text: str) -> int:
@@ -333,10 +338,7 @@ def _as_int(text: str) -> int:
 
 
 def _subheader(page: Any, chart_title: str) -> str:
-    chart = f'[data-test="chart-grid-component"][data-test-chart-name="{chart_title}"]'
-    locator = page.locator(f"{chart} .subheader-line")
-    locator.wait_for(timeout=60_000)
-    return locator.inner_text()
+    return _chart_text(page, chart_title, ".subheader-line")
 
 
 def _percent(value: Any) -> str:
