@@ -1,7 +1,9 @@
 """A deterministic, seedable generator of realistic source files for the ЦУР warehouse.
 
 :func:`generate` writes, into a landing folder, files of every source family exactly as
-``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``) and
+``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``,
+``written/``, ``platform/``) and
+``written/``, ``platform/``) and
 ``_manifest.json`` with every file's row count and number of deliberately bad rows, and
 ``_personal_data.json`` with the personal values planted in the free texts (generator/personal.py). The same
 arguments give byte-identical files; memory stays flat however many appeals are asked for.
@@ -35,15 +37,20 @@ def generate(
 
     ``appeals`` ПОС appeals over ``months`` calendar months from the month of ``start``; about
     0.4 × ``appeals`` Инцидент Менеджмент incidents; max(150, ``appeals``/40) «Дело» поручения in four
-    successive exports; indicator submissions of eight ministries with resubmissions. About
+    successive exports; indicator submissions of eight ministries with resubmissions; 0.12 × ``appeals``
+    written 59-ФЗ appeals and 0.15 × ``appeals`` participation-platform items (some of both linked to
+    ПОС appeals of the sample: the same person, a forwarded message). About
     ``bad_rate`` of rows (at least one in every file of 50 rows or more) are deliberately bad.
     """
+    from generator.channels import pos_appeals
     from generator.delo import generate_delo
     from generator.im import generate_im
     from generator.indicators import generate_indicators
     from generator.personal import Planter
+    from generator.platform import generate_platform
     from generator.pos import generate_pos
     from generator.surveys import SurveyWriter
+    from generator.written import generate_written
 
     if appeals < 1 or months < 1:
         raise ValueError("appeals and months must be positive")
@@ -63,6 +70,13 @@ def generate(
         out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress, planter
     )
     generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress, planter)
+    links = pos_appeals(out_dir, catalog, seed)
+    generate_written(
+        out_dir, catalog, period, round(appeals * 0.12), seed, bad_rate, manifest, progress, planter, links
+    )
+    generate_platform(
+        out_dir, catalog, period, round(appeals * 0.15), seed, bad_rate, manifest, progress, planter, links
+    )
     planter.write(out_dir)
     manifest.write(out_dir)
     return manifest

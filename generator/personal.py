@@ -47,7 +47,7 @@ CITY_CODES = ("3902", "39031", "39042", "39041", "39035")
 
 @dataclass(frozen=True)
 class Planted:
-    source: str  # pos | im | surveys | delo | indicators
+    source: str  # pos | im | surveys | delo | indicators | written | platform
     kind: str  # phone | email | document | profile | name
     value: str
 
@@ -273,6 +273,14 @@ class Planter:
             value = self._note("indicators", "email", f"{local}@mail.ru")
             contact = f"Исполнитель: {value}"
         return f"{comment}. {contact}" if comment else contact
+
+    def free_text(self, source: str, text: str, key: object, who: Person) -> str:
+        """A free text of the written appeals or the participation platform (~15 %): the author's
+        phone, e-mail, document or profile link, as in ПОС appeal texts."""
+        rng = self._rng(source, key)
+        if rng.random() >= APPEAL_CONTACT_SHARE:
+            return text
+        return f"{text} {self._contact(rng, source, who)}"
 
     def write(self, out_dir: Path) -> Path:
         path = out_dir / PERSONAL_DATA_NAME

@@ -213,6 +213,66 @@ SURVEY_RATINGS = Table(
     ),
 )
 
+WRITTEN_APPEALS = Table(
+    "written_appeals",
+    "Written appeals of citizens (59-ФЗ) registered in the EDMS, one row per registration card per "
+    "monthly export (a card reappears in the export of the month it changed in).",
+    (
+        _c("isn_doc", "bigint", True, "ISN_DOC: the registration card's id in the EDMS"),
+        _c("free_num", required=True, description="FREE_NUM: registration number"),
+        _c("doc_date", "date", True, "DOC_DATE: registration date"),
+        _c("delivery_type", description="DELIVERY: channel (Почта, Лично, Электронная форма)"),
+        _c("citizen_surname", description="CITIZEN_SURNAME (personal data)", personal="name"),
+        _c("citizen_name", description="CITIZEN_NAME (personal data)", personal="name"),
+        _c("citizen_patronymic", description="CITIZEN_PATRONYMIC (personal data)", personal="name"),
+        _c("citizen_email", description="CITIZEN_EMAIL (personal data)", personal="email"),
+        _c("citizen_phone", description="CITIZEN_PHONE (personal data)", personal="phone"),
+        _c("municipality", description="MUNICIPALITY, in the platforms' spellings"),
+        _c("problem_address", description="ADDRESS: where the problem is (not the postal address)"),
+        _c("rubric_code", description="RUBRIC_CODE: classifier code section.subject.theme.question"),
+        _c("annotat", description="ANNOTAT: summary of the appeal", personal="text"),
+        _c("executor_name", description="EXECUTOR: the executing body"),
+        _c("prolong_date", "date", description="PROLONG_DATE: when the term was extended by 30 days"),
+        _c("forward_to", description="FORWARD_TO: the competent body the appeal was forwarded to"),
+        _c("forward_date", "date", description="FORWARD_DATE: when it was forwarded"),
+        _c(
+            "result",
+            description="RESULT: поддержано / меры приняты / разъяснено / не поддержано / "
+            "оставлено без ответа",
+        ),
+        _c("reply_date", "date", description="REPLY_DATE: the answer date"),
+        _c("upd_date", TS, description="UPD_DATE: last change of the card"),
+        EXTRAS,
+    ),
+    key=("isn_doc",),
+)
+
+PLATFORM_MESSAGES = Table(
+    "platform_messages",
+    "Regional participation platform: messages and initiatives, one row per item per monthly export "
+    "(an item reappears in the export of the month it changed in).",
+    (
+        _c("item_id", "bigint", True, "ID: the platform's id"),
+        _c("item_number", description="Номер: the public number"),
+        _c("item_kind", required=True, description="Тип: Сообщение or Инициатива"),
+        _c("created_at", TS, True, "Дата создания"),
+        _c("status", required=True, description="Статус, in the platform's words"),
+        _c("category", description="Категория"),
+        _c("municipality", description="Муниципалитет, in the platforms' spellings"),
+        _c("address", description="Адрес: where the problem is"),
+        _c("item_text", description="Текст (free text)", personal="text"),
+        _c("author_name", description="Автор (personal data)", personal="name"),
+        _c("author_email", description="Email автора (personal data)", personal="email"),
+        _c("author_phone", description="Телефон автора (personal data)", personal="phone"),
+        _c("pos_number", description="Номер ПОС: the ПОС appeal the message was forwarded to"),
+        _c("forwarded_at", TS, description="Дата передачи в ПОС"),
+        _c("answered_at", TS, description="Дата ответа"),
+        _c("votes", "integer", description="Голосов: votes for an initiative"),
+        EXTRAS,
+    ),
+    key=("item_id",),
+)
+
 _EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
 
 DELO_DOC_RC = Table(
@@ -321,6 +381,8 @@ TABLES: dict[str, Table] = {
         POS_APPEAL_EVENTS,
         IM_INCIDENTS,
         SURVEY_RATINGS,
+        WRITTEN_APPEALS,
+        PLATFORM_MESSAGES,
         DELO_DOC_RC,
         DELO_RESOLUTION,
         DELO_REPLY,

@@ -10,8 +10,10 @@ from ingestion.sources.base import FileRejected, Note, ReadContext, Reader, Reco
 from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
+from ingestion.sources.platform_messages import PlatformCsvReader
 from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
 from ingestion.sources.surveys import SurveyCsvReader
+from ingestion.sources.written import WrittenCsvReader
 
 __all__ = [
     "NAME_CARRIES_DATA",
@@ -34,6 +36,8 @@ _READERS: dict[str, dict[str, type]] = {
     "surveys": {".csv": SurveyCsvReader},
     "delo": {".csv": DeloCsvReader},
     "indicators": {".xlsx": IndicatorsXlsxReader},
+    "written": {".csv": WrittenCsvReader},
+    "platform": {".csv": PlatformCsvReader},
 }
 SOURCES: tuple[str, ...] = tuple(_READERS)
 
