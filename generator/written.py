@@ -212,15 +212,14 @@ def generate_written(
     for month, n in zip(months, per_month, strict=True):
         month_end = month.end.date() - timedelta(days=1)
         fresh: list[Card] = []
+        in_month = [a for a in links if month.start <= a.created < month.end - timedelta(days=2)]
         for _ in range(n):
             link = None
-            if links and rng.random() < SHARE_SAME_PERSON:
-                cand = links[rng.randrange(len(links))]
-                if cand.created.date() < month.end.date():
-                    link = cand
+            if in_month and rng.random() < SHARE_SAME_PERSON:
+                link = in_month[rng.randrange(len(in_month))]
             if link is not None:
-                day = max(month.start.date(), link.created.date() + timedelta(days=rng.randrange(1, 15)))
-                registered = min(day, month_end)
+                # on paper a few days after ПОС, in the same month (the all-channels view is monthly)
+                registered = min(link.created.date() + timedelta(days=rng.randrange(1, 15)), month_end)
             else:
                 registered = month.start.date() + timedelta(days=rng.randrange(month.days))
             fresh.append(_card(rng, catalog, seq, registered, link, planter))

@@ -39,6 +39,9 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("kpi_municipality_appeals", "month_start", sector_column=None),
     Dataset("kpi_overdue_appeals", "month_start"),
     Dataset("kpi_overdue_decisions", "month_start"),
+    Dataset("kpi_written_appeals", "month_start"),
+    Dataset("kpi_platform_messages", "month_start"),
+    Dataset("kpi_appeals_all_channels", "month_start"),
 )
 
 DATASET_BY_MART = {d.mart: d for d in DATASETS}
@@ -354,6 +357,46 @@ LEADERSHIP = Dashboard(
     ),
 )  # fmt: skip
 
+# Written appeals (59-ФЗ), the regional platform and all channels together (issue 11, items 1 and 3).
+CHANNEL_MARTS = ["kpi_written_appeals", "kpi_platform_messages", "kpi_appeals_all_channels"]
+CHANNEL_ROWS: tuple[tuple[Chart, ...], ...] = (
+    (
+        trend("all_channels_trend", "Все каналы: обращения по месяцам", "kpi_appeals_all_channels",
+              ["all_channel_appeals"], ",d", groupby=["channel_name"], bar=True, width=8),
+        ranking("all_channels_unique", "Уникальные проблемы по отраслям (все каналы)",
+                "kpi_appeals_all_channels", "sector_name", ["unique_problems", "all_channel_appeals"], ",d",
+                width=4),
+    ),
+    (
+        big_number("written_total", "Письменных обращений", "kpi_written_appeals", "written_appeals", ",d"),
+        big_number("written_on_time", "Письменные: ответ в срок (30/60 дней)", "kpi_written_appeals",
+                   "written_share_on_time", ".1%"),
+        big_number("written_forwarded", "Письменные: перенаправлено в 7 дней", "kpi_written_appeals",
+                   "written_share_forwarded_on_time", ".1%"),
+        big_number("written_overdue", "Письменные: открытых просроченных", "kpi_written_appeals",
+                   "written_open_overdue", ",d"),
+    ),
+    (
+        table("written_slices", "Письменные обращения: отрасль, раздел классификатора, орган, муниципалитет",
+              "kpi_written_appeals",
+              ["sector_name", "topic_section_name", "organisation_name", "municipality_name"],
+              ["written_appeals", "written_share_on_time", "written_extended",
+               "written_share_forwarded_on_time", "written_open_overdue"], width=8),
+        ranking("written_results", "Результаты рассмотрения письменных обращений", "kpi_written_appeals",
+                "sector_name", ["written_explained", "written_measures_taken", "written_supported",
+                                "written_not_supported", "written_left_unanswered"],
+                ",d", width=4, stack=True),
+    ),
+    (
+        big_number("platform_total", "Платформа региона: сообщений и инициатив", "kpi_platform_messages",
+                   "platform_items", ",d"),
+        big_number("platform_match", "Переданные в ПОС: найдено обращение ПОС", "kpi_platform_messages",
+                   "platform_match_rate", ".1%", subheader="учтены один раз — в ПОС"),
+        ranking("platform_statuses", "Платформа региона: статусы", "kpi_platform_messages", "status_name",
+                ["platform_items"], ",d", width=6),
+    ),
+)  # fmt: skip
+
 APPEALS = Dashboard(
     "appeals_analysis",
     "Анализ обращений",
@@ -389,7 +432,8 @@ APPEALS = Dashboard(
                  ["week_start", "sector_name", "municipality_name", "appeals_count", "baseline_mean",
                   "z_score"], "z_score", where=[is_true("is_spike")], width=6),
         ),
-        (status_chart("app_status", ["kpi_appeals", "kpi_conflict_signals"]),),
+        *CHANNEL_ROWS,
+        (status_chart("app_status", ["kpi_appeals", "kpi_conflict_signals", *CHANNEL_MARTS]),),
     ),
     (
         _period("kpi_appeals"),

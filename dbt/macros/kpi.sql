@@ -53,7 +53,7 @@
     end
 {%- endmacro %}
 
-{#- Russian label of a source family code (pos, im, delo, indicators, surveys), for the data quality dashboard. -#}
+{#- Russian label of a source family code (pos, im, delo, indicators, surveys, written, platform), for the data quality dashboard. -#}
 {% macro source_name(source_expr) -%}
     {%- set names = {
         'pos': 'ПОС',
@@ -61,6 +61,8 @@
         'delo': 'СЭД «Дело»',
         'indicators': 'Показатели госпрограмм',
         'surveys': 'Опросы о качестве ответов',
+        'written': 'Письменные обращения (СЭД)',
+        'platform': 'Платформа обратной связи региона',
     } -%}
     case {{ source_expr }}
         {%- for code, name in names.items() %}
