@@ -37,7 +37,16 @@ DASHBOARDS = {
             "kpi_overdue_decisions",
         },
     ),
-    "appeals_analysis": ("Анализ обращений", {"kpi_appeals", "kpi_conflict_signals"}),
+    "appeals_analysis": (
+        "Анализ обращений",
+        {
+            "kpi_appeals",
+            "kpi_conflict_signals",
+            "kpi_written_appeals",
+            "kpi_platform_messages",
+            "kpi_appeals_all_channels",
+        },
+    ),
     "authority_rating": ("Рейтинг органов власти", {"kpi_authority_rating"}),
     "decisions_control": (
         "Контроль исполнения поручений",

@@ -32,6 +32,11 @@ from expectations.certification import (
 from expectations.lineage import upstream_suites
 from expectations.results import SuiteResult
 from expectations.suites import MART_SUITES, SUITES
+from expectations.suites.channels import (
+    AN_OVERDUE_APPEAL_IS_OPEN,
+    MATCHED_COUNTED_ONCE,
+    UNIQUE_NOT_ABOVE_APPEALS,
+)
 from expectations.suites.marts import (
     MUNICIPALITY_RATE_CHECK,
     OVERDUE_LIST_MATCHES_HEADLINE,
@@ -291,6 +296,44 @@ CASES: list[tuple[str, str, set[str]]] = [
         " execute format('alter table marts.kpi_data_freshness drop constraint %I', c); end loop; end $$;"
         " insert into marts.kpi_data_freshness select * from marts.kpi_data_freshness where source = 'im'",
         {"source unique"},
+    ),
+    # written appeals (59-ФЗ), the participation platform and all channels (expectations/suites/channels.py)
+    (
+        "marts.fct_written_appeals",
+        "update marts.fct_written_appeals set is_overdue_open = true, is_open = false"
+        " where appeal_id = (select min(appeal_id) from marts.fct_written_appeals where is_forwarded)",
+        {AN_OVERDUE_APPEAL_IS_OPEN},
+    ),
+    (
+        "marts.fct_platform_messages",
+        "delete from marts.fct_platform_messages"
+        " where item_id = (select min(item_id) from marts.fct_platform_messages)",
+        {RECONCILES_WITH_RAW},
+    ),
+    (
+        "marts.kpi_written_appeals",
+        "update marts.kpi_written_appeals set answered_on_time_count = answered_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_written_appeals)",
+        {"answered_on_time_count <= answered_count"},
+    ),
+    (
+        "marts.kpi_platform_messages",
+        "update marts.kpi_platform_messages set items_count = items_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_platform_messages)",
+        {RECONCILES_WITH_FACTS},
+    ),
+    (
+        "marts.kpi_appeals_all_channels",
+        "update marts.kpi_appeals_all_channels set unique_problems_count = appeals_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals_all_channels)",
+        {UNIQUE_NOT_ABOVE_APPEALS},
+    ),
+    (
+        "marts.kpi_appeals_all_channels",
+        "update marts.kpi_appeals_all_channels set matched_elsewhere_count = matched_elsewhere_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_appeals_all_channels"
+        " where channel_group = 'platform')",
+        {MATCHED_COUNTED_ONCE},
     ),
 ]
 

@@ -146,17 +146,57 @@ matched_elsewhere as (
 
 ),
 
+combined as (
+
+    -- a month and sector may have matched platform messages and no platform item left: the row is kept
+    select
+        month_start,
+        sector_code,
+        channel_group,
+        appeals_count,
+        unique_problems_count,
+        with_person_count,
+        0 as matched_elsewhere_count
+    from aggregated
+    union all
+    select
+        month_start,
+        sector_code,
+        channel_group,
+        0 as appeals_count,
+        0 as unique_problems_count,
+        0 as with_person_count,
+        matched_elsewhere_count
+    from matched_elsewhere
+
+),
+
+summed as (
+
+    select
+        month_start,
+        sector_code,
+        channel_group,
+        sum(appeals_count) as appeals_count,
+        sum(unique_problems_count) as unique_problems_count,
+        sum(with_person_count) as with_person_count,
+        sum(matched_elsewhere_count) as matched_elsewhere_count
+    from combined
+    group by month_start, sector_code, channel_group
+
+),
+
 final as (
 
     select
         -- keys
-        aggregated.month_start,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(aggregated.channel_group as text) as channel_group,
+        summed.month_start,
+        cast(summed.sector_code as text) as sector_code,
+        cast(summed.channel_group as text) as channel_group,
 
         -- dimensions
         cast(sectors.sector_name as text) as sector_name,
-        cast(case aggregated.channel_group
+        cast(case summed.channel_group
             when 'pos' then 'ПОС'
             when 'social' then 'Соцсети (Инцидент Менеджмент)'
             when 'written' then 'Письменные обращения'
@@ -164,19 +204,14 @@ final as (
         end as text) as channel_name,
 
         -- measures
-        cast(aggregated.appeals_count as integer) as appeals_count,
-        cast(aggregated.unique_problems_count as integer) as unique_problems_count,
-        cast(aggregated.with_person_count as integer) as with_person_count,
-        cast(coalesce(matched_elsewhere.matched_elsewhere_count, 0) as integer) as matched_elsewhere_count
+        cast(summed.appeals_count as integer) as appeals_count,
+        cast(summed.unique_problems_count as integer) as unique_problems_count,
+        cast(summed.with_person_count as integer) as with_person_count,
+        cast(summed.matched_elsewhere_count as integer) as matched_elsewhere_count
 
-    from aggregated
+    from summed
     left join sectors
-        on aggregated.sector_code = sectors.sector_code
-    left join matched_elsewhere
-        on
-            aggregated.month_start = matched_elsewhere.month_start
-            and aggregated.sector_code = matched_elsewhere.sector_code
-            and aggregated.channel_group = matched_elsewhere.channel_group
+        on summed.sector_code = sectors.sector_code
 
 )
 
