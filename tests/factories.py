@@ -178,3 +178,56 @@ def indicator_meta(
         "Номер представления": number,
         "Версия шаблона": "1.0",
     }
+
+
+# ---- written appeals (59-ФЗ, EDMS) and the participation platform: one good row each ------------
+
+
+def written_row(isn: str = "5000001", **overrides: str) -> dict[str, str]:
+    row = {
+        "ISN_DOC": isn,
+        "FREE_NUM": f"О-26/{isn[-5:]}",
+        "DOC_DATE": "02.03.2026",
+        "DELIVERY": "Почта",
+        "CITIZEN_SURNAME": "Чебодаева",
+        "CITIZEN_NAME": "Анна",
+        "CITIZEN_PATRONYMIC": "Ивановна",
+        "CITIZEN_EMAIL": "a.cheb@mail.ru",
+        "CITIZEN_PHONE": "+79131112233",
+        "MUNICIPALITY": "Абакан г.",
+        "ADDRESS": "г. Абакан, ул. Ленина, д. 1",
+        "RUBRIC_CODE": "0005.0005.0056.1153",
+        "ANNOTAT": "О ремонте кровли",
+        "EXECUTOR": "Государственная жилищная инспекция Республики Хакасия",
+        "PROLONG_DATE": "",
+        "FORWARD_TO": "",
+        "FORWARD_DATE": "",
+        "RESULT": "разъяснено",
+        "REPLY_DATE": "27.03.2026",
+        "UPD_DATE": "27.03.2026 17:10",
+    }
+    row.update(overrides)
+    return row
+
+
+def platform_row(item: str = "7000001", **overrides: str) -> dict[str, str]:
+    row = {
+        "ID": item,
+        "Номер": f"АГ-26-{item[-6:]}",
+        "Тип": "Сообщение",
+        "Дата создания": "03.03.2026 09:15",
+        "Статус": "Передано в ПОС",
+        "Категория": "Дороги и тротуары",
+        "Муниципалитет": "Аскизский р-н",
+        "Адрес": "Аскизский район, с. Аскиз, ул. Степная, д. 2",
+        "Текст": "Яма на дороге",
+        "Автор": "Тарасов Андрей Васильевич",
+        "Email автора": "a.tarasov@yandex.ru",
+        "Телефон автора": "",
+        "Номер ПОС": "ПОС-2026-0000042",
+        "Дата передачи в ПОС": "03.03.2026 12:00",
+        "Дата ответа": "",
+        "Голосов": "",
+    }
+    row.update(overrides)
+    return row

@@ -19,7 +19,7 @@ from expectations.context import sqlalchemy_url
 from expectations.runner import UnknownSuiteError
 from expectations.suites import RAW_SUITES
 from ingestion.load import load_landing
-from ingestion.sources import delo, im, pos, surveys
+from ingestion.sources import delo, im, platform_messages, pos, surveys, written
 from tests import factories as f
 
 RAW = [s.name for s in RAW_SUITES]
@@ -80,6 +80,18 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ],
         encoding="utf-8-sig",
     )
+    f.write_csv(
+        root / "written" / "written_appeals_2026-03.csv",
+        written.HEADER,
+        [f.written_row("1"), f.written_row("2", RESULT="", REPLY_DATE="")],
+        encoding="utf-8-sig",
+    )
+    f.write_csv(
+        root / "platform" / "platform_messages_2026-03.csv",
+        platform_messages.HEADER,
+        [f.platform_row("1"), f.platform_row("2", **{"Тип": "Инициатива", "Статус": "На голосовании"})],
+        encoding="utf-8-sig",
+    )
     f.write_indicators(
         root / "indicators" / "minzdrav_2026-04.xlsx",
         {
@@ -98,7 +110,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def loaded(dsn: str, landing: Path) -> str:
     results = load_landing(dsn, landing)
-    assert [r.status for r in results] == ["loaded"] * 9, [(r.file_name, r.error) for r in results]
+    assert [r.status for r in results] == ["loaded"] * 11, [(r.file_name, r.error) for r in results]
     return dsn
 
 
@@ -255,6 +267,16 @@ CASES: list[tuple[str, str, set[str]]] = [
         "update raw.indicator_values set period_type = 'Неделя', period_end = period_start - 1"
         " where indicator_code = 'ZDR-02'",
         {"period_type in allowed set", "period_end >= period_start"},
+    ),
+    (
+        "raw.written_appeals",
+        "update raw.written_appeals set result = 'рассмотрено', reply_date = doc_date - 1 where isn_doc = 1",
+        {"result in allowed set", "reply_date >= doc_date"},
+    ),
+    (
+        "raw.platform_messages",
+        "update raw.platform_messages set status = 'Архив' where item_id = 2",
+        {"status in allowed set"},
     ),
 ]
 

@@ -88,7 +88,15 @@ def test_manifest_lists_every_file_with_its_rows(sample: tuple[Path, Manifest, f
         assert 0 <= entry.bad_rows <= entry.rows
         if entry.rows >= 50:
             assert entry.bad_rows >= 1, entry.path
-    assert {f.source for f in manifest.files} == {"pos", "im", "surveys", "delo", "indicators"}
+    assert {f.source for f in manifest.files} == {
+        "pos",
+        "im",
+        "surveys",
+        "delo",
+        "indicators",
+        "written",
+        "platform",
+    }
 
 
 def test_file_names_follow_the_format_doc(sample: tuple[Path, Manifest, float]) -> None:

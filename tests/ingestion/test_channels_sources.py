@@ -19,56 +19,6 @@ from tests import factories as f
 PLUS7 = timezone(timedelta(hours=7))
 
 
-def written_row(isn: str = "5000001", **overrides: str) -> dict[str, str]:
-    row = {
-        "ISN_DOC": isn,
-        "FREE_NUM": f"О-26/{isn[-5:]}",
-        "DOC_DATE": "02.03.2026",
-        "DELIVERY": "Почта",
-        "CITIZEN_SURNAME": "Чебодаева",
-        "CITIZEN_NAME": "Анна",
-        "CITIZEN_PATRONYMIC": "Ивановна",
-        "CITIZEN_EMAIL": "a.cheb@mail.ru",
-        "CITIZEN_PHONE": "+79131112233",
-        "MUNICIPALITY": "Абакан г.",
-        "ADDRESS": "г. Абакан, ул. Ленина, д. 1",
-        "RUBRIC_CODE": "0005.0005.0056.1153",
-        "ANNOTAT": "О ремонте кровли",
-        "EXECUTOR": "Государственная жилищная инспекция Республики Хакасия",
-        "PROLONG_DATE": "",
-        "FORWARD_TO": "",
-        "FORWARD_DATE": "",
-        "RESULT": "разъяснено",
-        "REPLY_DATE": "27.03.2026",
-        "UPD_DATE": "27.03.2026 17:10",
-    }
-    row.update(overrides)
-    return row
-
-
-def platform_row(item: str = "7000001", **overrides: str) -> dict[str, str]:
-    row = {
-        "ID": item,
-        "Номер": f"АГ-26-{item[-6:]}",
-        "Тип": "Сообщение",
-        "Дата создания": "03.03.2026 09:15",
-        "Статус": "Передано в ПОС",
-        "Категория": "Дороги и тротуары",
-        "Муниципалитет": "Аскизский р-н",
-        "Адрес": "Аскизский район, с. Аскиз, ул. Степная, д. 2",
-        "Текст": "Яма на дороге",
-        "Автор": "Тарасов Андрей Васильевич",
-        "Email автора": "a.tarasov@yandex.ru",
-        "Телефон автора": "",
-        "Номер ПОС": "ПОС-2026-0000042",
-        "Дата передачи в ПОС": "03.03.2026 12:00",
-        "Дата ответа": "",
-        "Голосов": "",
-    }
-    row.update(overrides)
-    return row
-
-
 def read_all(source: str, path: Path) -> list[Record | Rejected]:
     items = reader_for(source, path).read(path, ReadContext())
     return [i for i in items if isinstance(i, Record | Rejected)]
@@ -86,7 +36,7 @@ def test_a_written_card_loads_with_its_dates_and_code_as_written(tmp_path: Path,
     path = f.write_csv(
         tmp_path / "written" / "written_appeals_2026-03.csv",
         WRITTEN_HEADER,
-        [written_row(), written_row("5000002", RUBRIC_CODE="5.5.56", RESULT="", REPLY_DATE="")],
+        [f.written_row(), f.written_row("5000002", RUBRIC_CODE="5.5.56", RESULT="", REPLY_DATE="")],
         encoding=encoding,
     )
     first, second = read_all("written", path)
@@ -107,14 +57,14 @@ def test_written_rows_breaking_the_rules_are_quarantined_naming_row_and_field(tm
         tmp_path / "written" / "written_appeals_2026-03.csv",
         WRITTEN_HEADER,
         [
-            written_row("1"),
-            written_row("2", RESULT="рассмотрено"),
-            written_row("3", REPLY_DATE="01.03.2026"),
-            written_row("4", FORWARD_TO="Минздрав", FORWARD_DATE="28.02.2026"),
-            written_row("5", PROLONG_DATE="01.02.2026"),
-            written_row("6", DOC_DATE="не указана"),
-            written_row("1"),
-            written_row("7", RESULT="Меры Приняты"),
+            f.written_row("1"),
+            f.written_row("2", RESULT="рассмотрено"),
+            f.written_row("3", REPLY_DATE="01.03.2026"),
+            f.written_row("4", FORWARD_TO="Минздрав", FORWARD_DATE="28.02.2026"),
+            f.written_row("5", PROLONG_DATE="01.02.2026"),
+            f.written_row("6", DOC_DATE="не указана"),
+            f.written_row("1"),
+            f.written_row("7", RESULT="Меры Приняты"),
         ],
         encoding="utf-8-sig",
     )
@@ -139,7 +89,7 @@ def test_a_written_file_without_a_required_column_is_rejected_naming_it(tmp_path
 
 def test_written_files_load_once_with_their_quarantine_and_unknown_columns(tmp_path: Path, dsn: str) -> None:
     header = [*WRITTEN_HEADER, "SECURLEVEL"]
-    rows = [written_row("1"), written_row("2", RESULT="рассмотрено"), written_row("3")]
+    rows = [f.written_row("1"), f.written_row("2", RESULT="рассмотрено"), f.written_row("3")]
     for r in rows:
         r["SECURLEVEL"] = "общий"
     f.write_csv(tmp_path / "written" / "written_appeals_2026-03.csv", header, rows, encoding="utf-8-sig")
@@ -167,8 +117,8 @@ def test_a_platform_message_forwarded_to_pos_keeps_its_pos_number(tmp_path: Path
         tmp_path / "platform" / "platform_messages_2026-03.csv",
         PLATFORM_HEADER,
         [
-            platform_row(),
-            platform_row("7000002", **{"Тип": "Инициатива", "Статус": "На голосовании", "Номер ПОС": "",
+            f.platform_row(),
+            f.platform_row("7000002", **{"Тип": "Инициатива", "Статус": "На голосовании", "Номер ПОС": "",
                                        "Дата передачи в ПОС": "", "Голосов": "140"}),
         ],
         encoding="utf-8-sig",
@@ -187,12 +137,12 @@ def test_platform_rows_breaking_the_rules_are_quarantined_naming_row_and_field(t
         tmp_path / "platform" / "platform_messages_2026-03.csv",
         PLATFORM_HEADER,
         [
-            platform_row("1"),
-            platform_row("2", **{"Тип": "Опрос"}),
-            platform_row("3", **{"Статус": "Поддержана"}),  # an initiative's status on a message
-            platform_row("4", **{"Дата передачи в ПОС": "02.03.2026 12:00"}),
-            platform_row("5", **{"Статус": "Ответ дан", "Дата ответа": "01.03.2026 08:00"}),
-            platform_row("6", **{"Голосов": "много"}),
+            f.platform_row("1"),
+            f.platform_row("2", **{"Тип": "Опрос"}),
+            f.platform_row("3", **{"Статус": "Поддержана"}),  # an initiative's status on a message
+            f.platform_row("4", **{"Дата передачи в ПОС": "02.03.2026 12:00"}),
+            f.platform_row("5", **{"Статус": "Ответ дан", "Дата ответа": "01.03.2026 08:00"}),
+            f.platform_row("6", **{"Голосов": "много"}),
         ],
         encoding="utf-8-sig",
     )
@@ -212,7 +162,7 @@ def test_platform_files_load_once_with_their_quarantine(tmp_path: Path, dsn: str
     f.write_csv(
         tmp_path / "platform" / "platform_messages_2026-03.csv",
         PLATFORM_HEADER,
-        [platform_row("1"), platform_row("2", **{"Статус": "Архив"})],
+        [f.platform_row("1"), f.platform_row("2", **{"Статус": "Архив"})],
         encoding="utf-8-sig",
     )
     [first] = load_landing(dsn, tmp_path, ("platform",))

@@ -57,7 +57,7 @@ def loaded(dsn: str, landing: Path) -> tuple[str, set[int]]:
         sources = conn.execute(
             "select count(distinct source) from raw.load_batches where batch_id = any(%s)", (sorted(old),)
         ).fetchone()
-    assert sources == (5,)
+    assert sources == (7,)
     return dsn, old
 
 
