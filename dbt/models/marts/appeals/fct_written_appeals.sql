@@ -90,6 +90,17 @@ termed as (
 
 ),
 
+dated as (
+
+    select
+        *,
+        cast(
+            due_on + case when is_extended then {{ var('appeal_59fz_extension_days') }} else 0 end as date
+        ) as effective_due_on
+    from termed
+
+),
+
 final as (
 
     select
@@ -122,15 +133,13 @@ final as (
         end as forwarded_on_time,
         termed.answered_on is not null as is_answered,
         case
-            when termed.answered_on is not null
-                then termed.answered_on <= termed.due_on
-                + case when termed.is_extended then {{ var('appeal_59fz_extension_days') }} else 0 end
+            when termed.answered_on is not null then termed.answered_on <= termed.effective_due_on
         end as answered_on_time,
         termed.answered_on is null and termed.forwarded_on is null as is_open,
         (
-            termed.answered_on is null and termed.forwarded_on is null
-            and termed.as_of_date > termed.due_on
-            + case when termed.is_extended then {{ var('appeal_59fz_extension_days') }} else 0 end
+            termed.answered_on is null
+            and termed.forwarded_on is null
+            and termed.as_of_date > termed.effective_due_on
         ) as is_overdue_open,
 
         -- measures
@@ -139,18 +148,14 @@ final as (
         -- dates
         termed.registered_on,
         termed.due_on,
-        cast(
-            termed.due_on
-            + case when termed.is_extended then {{ var('appeal_59fz_extension_days') }} else 0 end
-            as date
-        ) as effective_due_on,
+        termed.effective_due_on,
         termed.extended_on,
         termed.forward_due_on,
         termed.forwarded_on,
         termed.answered_on,
         termed.as_of_date
 
-    from termed
+    from dated as termed
     left join rubric_matches
         on termed.appeal_id = rubric_matches.appeal_id and rubric_matches.match_rank = 1
     left join sections
