@@ -73,5 +73,5 @@
 
 {#- The source family codes, in display order (kpi_data_freshness lists every one, loaded or not). -#}
 {% macro source_codes() -%}
-    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators']) }}
+    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators', 'written', 'platform']) }}
 {%- endmacro %}

@@ -561,7 +561,7 @@ KPI_SOURCE_LOADS_SUITE = mart_suite(
         totals_match(
             "quarantined rows reconcile with raw",
             "select source as k, sum(rows_quarantined) as total from {batch} t"
-            " where status = 'loaded' group by source",
+            " where status = 'loaded' group by source having sum(rows_quarantined) > 0",
             "select b.source as k, count(*) as total from raw.quarantine q"
             " join raw.load_batches b on b.batch_id = q.batch_id where b.status = 'loaded' group by b.source",
         ),

@@ -77,7 +77,7 @@ def test_no_planted_personal_value_is_found_outside_raw(sample_build: SampleBuil
     # the search finds what is there: (nearly) every planted value reached raw, of every kind and source
     assert len(in_raw) >= 0.9 * len(planted), [p for p in planted if p not in in_raw][:10]
     assert {p.kind for p in in_raw} == {"phone", "email", "document", "profile", "name"}
-    assert {p.source for p in in_raw} == {"pos", "im", "surveys", "delo", "indicators"}
+    assert {p.source for p in in_raw} == {"pos", "im", "surveys", "delo", "indicators", "written", "platform"}
 
     leaks = _found(past_raw, planted)
     assert not leaks, {f"{p.kind} {p.value!r}": where for p, where in list(leaks.items())[:20]}

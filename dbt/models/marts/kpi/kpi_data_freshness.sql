@@ -6,7 +6,8 @@
 --   data_as_of              the latest business date in the data: ПОС and IM the latest local creation
 --                           date of an appeal, surveys the latest local date of a rating, «Дело» the
 --                           date of the latest export, indicators the end of the latest period with a
---                           reported fact
+--                           reported fact, written appeals the latest registration date, the
+--                           platform the latest local creation date
 
 with
 
@@ -50,6 +51,16 @@ business_dates as (
         'delo' as source,
         max(export_date) as data_as_of
     from {{ ref('fct_decisions') }}
+    union all
+    select
+        'written' as source,
+        max(registered_on) as data_as_of
+    from {{ ref('fct_written_appeals') }}
+    union all
+    select
+        'platform' as source,
+        max(created_date) as data_as_of
+    from {{ ref('fct_platform_messages') }}
     union all
     select
         'indicators' as source,
