@@ -424,7 +424,7 @@ def status() -> int:
         for name in CELERY_PROCESSES:
             cpid = _read_pid(celery_pid_file(name), b"celery")
             celery_up = celery_up and cpid is not None
-            print(f"celery {name}:{' ' * (6 - len(name))}pid={cpid or '-'} log={log_file('celery_' + name)}")
+            print(f"celery {name}: pid={cpid or '-'} log={log_file('celery_' + name)}")
     return 0 if pid is not None and up and celery_up else 3
 
 

@@ -157,6 +157,9 @@ REDIS_URL = os.environ.get("CUR_REDIS_URL") or "redis://127.0.0.1:6379/0"
 _QUEUE = "cur_superset_" + hashlib.sha256(str(SUPERSET_STATE_DIR).encode()).hexdigest()[:12]
 
 
+CELERY_BEAT_SCHEDULER_EXPIRES = timedelta(weeks=1)
+
+
 class CeleryConfig:
     broker_url = REDIS_URL
     result_backend = REDIS_URL
@@ -175,13 +178,42 @@ class CeleryConfig:
         "reports.scheduler": {
             "task": "reports.scheduler",
             "schedule": crontab(minute="*", hour="*"),
-            "options": {"expires": 60},
+            # Superset's scheduler takes "now" as this task's expiry minus CELERY_BEAT_SCHEDULER_EXPIRES.
+            "options": {"expires": int(CELERY_BEAT_SCHEDULER_EXPIRES.total_seconds())},
         },
         "reports.prune_log": {"task": "reports.prune_log", "schedule": crontab(minute=0, hour=0)},
     }
 
 
 CELERY_CONFIG = CeleryConfig
+
+
+def _report_time_from_celery(app: Any) -> None:
+    """Celery hands the report task its ETA as an ISO string; Superset 6.1 stores it as is, which
+    PostgreSQL casts but SQLite (our default metadata database) refuses ("SQLite DateTime type only
+    accepts Python datetime"): every report failed. Parse it into a naive UTC datetime first."""
+    from datetime import UTC, datetime
+
+    from superset.commands.report import execute as report_execute
+
+    command = report_execute.AsyncExecuteReportScheduleCommand
+    original = command.__init__
+    if getattr(original, "_cur_parses_eta", False):
+        return
+
+    def __init__(self: Any, task_id: str, model_id: int, scheduled_dttm: Any) -> None:
+        if isinstance(scheduled_dttm, str):
+            parsed = datetime.fromisoformat(scheduled_dttm)
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            scheduled_dttm = parsed
+        original(self, task_id, model_id, scheduled_dttm)
+
+    __init__._cur_parses_eta = True  # type: ignore[attr-defined]
+    command.__init__ = __init__  # type: ignore[method-assign]
+
+
+FLASK_APP_MUTATOR = _report_time_from_celery
 
 # Reports run as the admin user (it can see every dashboard), whoever created them.
 from superset.tasks.types import FixedExecutor  # noqa: E402
