@@ -239,6 +239,8 @@ def municipality_map(key: str) -> Chart:
         "show_legend": False,
         "x_axis_label": "Долгота, °",
         "y_axis_label": "Широта, °",
+        "x_axis_title_margin": 30,
+        "y_axis_title_margin": 50,
         "x_axis_format": ".1f",
         "y_axis_format": ".1f",
         "tooltipSizeFormat": ",.1f",

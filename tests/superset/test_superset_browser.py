@@ -589,7 +589,8 @@ def test_the_weekly_report_is_scheduled_and_reaches_the_smtp_sink(superset: str)
         assert reports.ensure_weekly_report(client) == "updated"  # back to weekly
     message, recipients = found
     assert recipients == [REPORT_EMAIL]
-    assert str(message["Subject"]) == f"[ЦУР] {reports.REPORT_NAME}"
+    # Superset's subject: the prefix, the report's name, the dashboard's title
+    assert str(message["Subject"]) == f"[ЦУР] {reports.REPORT_NAME}: {spec.LEADERSHIP.title}"
     images = [p for p in message.walk() if p.get_content_type() == "image/png"]
     assert images and images[0].get_content().startswith(b"\x89PNG")
     shot = screenshots_dir() / "weekly_report.png"
