@@ -571,6 +571,10 @@ def _report(client: SupersetClient) -> dict[str, Any]:
 def test_the_weekly_report_is_scheduled_and_reaches_the_smtp_sink(superset: str) -> None:
     """The schedule is made as code (Monday 07:00 in the region's time zone, idempotent); run every
     minute for the test, Superset's beat and worker send the dashboard's screenshot to the sink."""
+    try:  # the worker's Selenium drives Debian's chromium through chromium-driver
+        debian.ensure_tool(Path("/usr/bin/chromedriver"), "chromium-driver")
+    except debian.MissingTool as exc:
+        pytest.fail(str(exc))
     client = _admin(superset)
     assert reports.ensure_weekly_report(client) == "created"
     assert reports.ensure_weekly_report(client) == "unchanged"
