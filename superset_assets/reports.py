@@ -6,7 +6,7 @@
 One report schedule (``/api/v1/report/``), found by its name: a screenshot (PNG) of the dashboard
 ``leadership_overview`` sent by Superset's Celery worker to ``CUR_REPORT_EMAIL`` on
 ``CUR_REPORT_CRONTAB`` (default Monday 07:00) in ``CUR_REPORT_TIMEZONE`` (default the region's,
-Asia/Krasnoyarsk). Created when missing, corrected when it differs, left alone otherwise, so
+``core.settings.DEFAULT_TIMEZONE``). Created when missing, corrected when it differs, left alone otherwise, so
 ``cur superset deploy`` can run it every time. Needs the ``ALERT_REPORTS`` feature flag
 (``CUR_SUPERSET_REPORTS``, :mod:`superset_assets.superset_config`).
 """

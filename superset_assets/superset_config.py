@@ -242,7 +242,8 @@ WEBDRIVER_CONFIGURATION = {
         "env": {},
     },
 }
-WEBDRIVER_WINDOW = {"dashboard": (1600, 2400), "slice": (1600, 1200), "pixel_density": 1}
+# Tall enough for the whole leadership dashboard (about 5 000 px at 1 600 wide) in one screenshot.
+WEBDRIVER_WINDOW = {"dashboard": (1600, 5600), "slice": (1600, 1200), "pixel_density": 1}
 SCREENSHOT_LOCATE_WAIT = 60
 SCREENSHOT_LOAD_WAIT = 120
 
