@@ -132,6 +132,20 @@ class Settings(BaseSettings):
     superset_webserver_timeout: int = Field(
         120, gt=0, validation_alias=AliasChoices("SUPERSET_WEBSERVER_TIMEOUT")
     )
+    # Alerts & reports: Superset's Celery worker and beat (started with the web server) on this Redis;
+    # the weekly dashboard report goes by SMTP (default: a local sink, never a real mailbox).
+    superset_reports: bool = Field(True, description="start the Celery worker and beat with Superset")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker and result backend")
+    report_email: str = Field("rukovodstvo@cur.localhost", description="recipient of the weekly report")
+    report_crontab: str = Field("0 7 * * 1", description="when the weekly report is sent (cron)")
+    report_timezone: str = Field(DEFAULT_TIMEZONE, description="time zone of report_crontab")
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(2525, ge=1, le=65535)
+    smtp_mail_from: str = "superset@cur.localhost"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
 
     @field_validator(
         "state_dir",
@@ -160,6 +174,8 @@ class Settings(BaseSettings):
         "superset_ro_password",
         "superset_admin_email",
         "raw_pii_retention_days",
+        "smtp_user",
+        "smtp_password",
         mode="before",
     )
     @classmethod
@@ -171,7 +187,7 @@ class Settings(BaseSettings):
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("source_timezone")
+    @field_validator("source_timezone", "report_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return _check_timezone(value)

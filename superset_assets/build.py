@@ -171,6 +171,22 @@ def render_dashboard(board: spec.Dashboard, models: dict[str, DbtModel]) -> dict
         "GRID_ID": {"id": "GRID_ID", "type": "GRID", "parents": ["ROOT_ID"], "children": []},
         "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": board.title}},
     }
+    if board.notes:
+        position["GRID_ID"]["children"].append("ROW-notes")
+        position["ROW-notes"] = {
+            "id": "ROW-notes",
+            "type": "ROW",
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "children": ["MARKDOWN-notes"],
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+        }
+        position["MARKDOWN-notes"] = {
+            "id": "MARKDOWN-notes",
+            "type": "MARKDOWN",
+            "parents": ["ROOT_ID", "GRID_ID", "ROW-notes"],
+            "children": [],
+            "meta": {"width": 12, "height": 10, "code": board.notes},
+        }
     for number, row in enumerate(board.rows, start=1):
         row_id = f"ROW-{number}"
         position["GRID_ID"]["children"].append(row_id)

@@ -7,14 +7,16 @@ This module never imports Superset; it runs Superset's commands in that virtuale
 
     cur superset install   # create .venv-superset (once; again when the lock changes)
     cur superset init      # db upgrade, admin user, roles and permissions
-    cur superset start     # web server on 127.0.0.1:$SUPERSET_PORT, waits for /health
-    cur superset stop
+    cur superset start     # web server on 127.0.0.1:$SUPERSET_PORT, waits for /health;
+                           # with CUR_SUPERSET_REPORTS (default) also the Celery worker and beat
+    cur superset stop      # all three
     cur superset status
 
 State (never in the repository) is kept in ``$CUR_STATE_DIR/superset`` (``CUR_STATE_DIR`` defaults to
 ``<repo>/.state``): ``secret_key`` and ``admin_password`` (both mode 0600, generated once),
-``superset.db`` (the SQLite metadata unless ``SUPERSET_METADATA_URI`` says otherwise), the pid file
-and the logs. Settings come from :mod:`core.settings` (the environment, then the project's ``.env``):
+``superset.db`` (the SQLite metadata unless ``SUPERSET_METADATA_URI`` says otherwise), the pid files
+and the logs (``webserver.log``, ``celery_worker.log``, ``celery_beat.log``). Settings come from
+:mod:`core.settings` (the environment, then the project's ``.env``):
 
 =============================  ===============================================================
 ``SUPERSET_PORT``              web server port on ``SUPERSET_HOST`` (default 8088, 127.0.0.1)
@@ -25,6 +27,9 @@ and the logs. Settings come from :mod:`core.settings` (the environment, then the
 ``SUPERSET_WORKERS``           gunicorn worker processes (default 2)
 ``SUPERSET_PYTHON``            interpreter for the virtualenv (default ``python3.11``)
 ``SUPERSET_VENV``              virtualenv folder (default ``<repo>/.venv-superset``)
+``CUR_SUPERSET_REPORTS``       alerts & reports: Celery worker and beat with the web server (1)
+``CUR_REDIS_URL``              Celery's broker and result backend (``redis://127.0.0.1:6379/0``)
+``CUR_SMTP_*``                 where report e-mails go (default a local sink, 127.0.0.1:2525)
 =============================  ===============================================================
 """
 
@@ -140,6 +145,23 @@ def superset_env() -> dict[str, str]:
         SUPERSET_STATE_DIR=str(state),
         CUR_STATE_DIR=str(get_settings().state_dir),
         PYTHONUNBUFFERED="1",
+    )
+    settings = get_settings()
+    env.update(
+        # superset_config.py reads these; the defaults live in core.settings only.
+        SUPERSET_HOST=settings.superset_host,
+        SUPERSET_PORT=str(settings.superset_port),
+        SUPERSET_ADMIN_USER=settings.superset_admin_user,
+        CUR_SUPERSET_REPORTS="1" if settings.superset_reports else "0",
+        CUR_REDIS_URL=settings.redis_url,
+        CUR_SMTP_HOST=settings.smtp_host,
+        CUR_SMTP_PORT=str(settings.smtp_port),
+        CUR_SMTP_MAIL_FROM=settings.smtp_mail_from,
+        CUR_SMTP_STARTTLS="1" if settings.smtp_starttls else "0",
+        CUR_SMTP_SSL="1" if settings.smtp_ssl else "0",
+        CUR_SMTP_USER=settings.smtp_user or "",
+        CUR_SMTP_PASSWORD=settings.smtp_password.get_secret_value() if settings.smtp_password else "",
+        CUR_BRIEFING_DIR=str(settings.briefing_dir),
     )
     env.pop("PYTHONPATH", None)
     env.pop("VIRTUAL_ENV", None)
@@ -269,9 +291,10 @@ def is_initialised() -> bool:
 # --- web server ----------------------------------------------------------------------------------
 
 
-def _read_pid() -> int | None:
+def _read_pid(path: Path | None = None, marker: bytes = b"gunicorn") -> int | None:
+    """The pid in ``path`` (default the web server's) while that process runs and is ``marker``'s."""
     try:
-        pid = int(pid_file().read_text().strip())
+        pid = int((path or pid_file()).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
     try:
@@ -281,7 +304,7 @@ def _read_pid() -> int | None:
     except PermissionError:
         return pid
     cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"gunicorn" not in cmdline.read_bytes():
+    if cmdline.exists() and marker not in cmdline.read_bytes():
         return None  # a stale pid file whose number now belongs to another program
     return pid
 
@@ -298,6 +321,8 @@ def start(wait: float | None = None) -> None:
     """Start gunicorn in the background (own process group, pid file) and wait until /health says OK."""
     if _read_pid() is not None and health():
         print(f"Superset already running at {base_url()} (pid {_read_pid()})")
+        if get_settings().superset_reports:
+            start_celery()
         return
     if _read_pid() is None and health():
         raise LauncherError(f"something else already answers on {base_url()}; set SUPERSET_PORT")
@@ -337,6 +362,8 @@ def start(wait: float | None = None) -> None:
             raise LauncherError(f"gunicorn exited with {process.returncode}; log: {log}\n{tail}")
         if health():
             print(f"Superset up at {base_url()} (pid {process.pid}, {time.monotonic() - started:.1f} s)")
+            if get_settings().superset_reports:
+                start_celery()
             return
         time.sleep(0.5)
     stop()
@@ -344,12 +371,24 @@ def start(wait: float | None = None) -> None:
 
 
 def stop(timeout: float = 30.0) -> None:
-    """Stop the web server this launcher started (its process group), by the pid file."""
+    """Stop the web server, the Celery worker and beat this launcher started (process groups, pid files)."""
+    for name in CELERY_PROCESSES:
+        pid = _read_pid(celery_pid_file(name), b"celery")
+        if pid is not None:
+            _kill_group(pid, timeout)
+            print(f"Celery {name} stopped (pid {pid})")
+        celery_pid_file(name).unlink(missing_ok=True)
     pid = _read_pid()
     if pid is None:
         pid_file().unlink(missing_ok=True)
         print("Superset is not running")
         return
+    _kill_group(pid, timeout)
+    pid_file().unlink(missing_ok=True)
+    print(f"Superset stopped (pid {pid})")
+
+
+def _kill_group(pid: int, timeout: float) -> None:
     for sig, grace in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pid, sig)
@@ -366,8 +405,6 @@ def stop(timeout: float = 30.0) -> None:
         else:
             continue
         break
-    pid_file().unlink(missing_ok=True)
-    print(f"Superset stopped (pid {pid})")
 
 
 def _reap(pid: int) -> None:
@@ -382,4 +419,69 @@ def status() -> int:
     print(f"environment: {venv_dir()} ({'installed' if is_installed() else 'not installed or outdated'})")
     print(f"state:       {state_dir()} ({'initialised' if is_initialised() else 'not initialised'})")
     print(f"web server:  {base_url()} pid={pid or '-'} health={'OK' if up else 'down'}")
-    return 0 if pid is not None and up else 3
+    celery_up = True
+    if get_settings().superset_reports:
+        for name in CELERY_PROCESSES:
+            cpid = _read_pid(celery_pid_file(name), b"celery")
+            celery_up = celery_up and cpid is not None
+            print(f"celery {name}: pid={cpid or '-'} log={log_file('celery_' + name)}")
+    return 0 if pid is not None and up and celery_up else 3
+
+
+# --- alerts & reports: Celery worker and beat -------------------------------------------------------
+
+CELERY_APP = "superset.tasks.celery_app:app"
+CELERY_PROCESSES = ("worker", "beat")
+# What each process logs once it works: the worker is connected and consuming, beat has started.
+_CELERY_READY = {"worker": "ready.", "beat": "beat: Starting..."}
+
+
+def celery_pid_file(name: str) -> Path:
+    return state_dir() / f"celery_{name}.pid"
+
+
+def _celery_command(name: str) -> list[str]:
+    celery = str(venv_bin("celery"))
+    if name == "worker":
+        # One process: the machine is small; a report takes one Chromium at a time.
+        return [celery, "--app", CELERY_APP, "worker", "--concurrency", "1", "--loglevel", "INFO",
+                "--hostname", f"cur_superset_{port()}@%h"]  # fmt: skip
+    return [celery, "--app", CELERY_APP, "beat", "--loglevel", "INFO",
+            "--schedule", str(state_dir() / "celerybeat-schedule")]  # fmt: skip
+
+
+def start_celery(wait: float = 120.0) -> None:
+    """Start the Celery worker and beat (alerts & reports) unless running; wait until both work."""
+    for name in CELERY_PROCESSES:
+        if _read_pid(celery_pid_file(name), b"celery") is not None:
+            continue
+        log = log_file(f"celery_{name}")
+        offset = log.stat().st_size if log.exists() else 0
+        cmd = _celery_command(name)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n$ {' '.join(cmd)}\n")
+            handle.flush()
+            process = subprocess.Popen(
+                cmd,
+                env=superset_env(),
+                cwd=state_dir(),
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        celery_pid_file(name).write_text(f"{process.pid}\n")
+        started = time.monotonic()
+        while True:
+            with log.open("rb") as handle:
+                handle.seek(offset)
+                if _CELERY_READY[name].encode() in handle.read():
+                    break
+            if process.poll() is not None or time.monotonic() - started > wait:
+                tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
+                stop()
+                raise LauncherError(
+                    f"Celery {name} did not start (broker {get_settings().redis_url}); log: {log}\n{tail}"
+                )
+            time.sleep(0.5)
+        print(f"Celery {name} up (pid {process.pid}, {time.monotonic() - started:.1f} s, log: {log})")

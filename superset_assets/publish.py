@@ -71,6 +71,7 @@ class PublishSummary:
     unvalidated: list[str] = field(default_factory=list)  # no validation record (no suite)
     datasets_changed: list[str] = field(default_factory=list)
     roles: dict[str, Any] = field(default_factory=dict)
+    report: str | None = None  # the weekly report schedule: created, updated, unchanged (deploy only)
 
     def lines(self) -> list[str]:
         out = [
@@ -81,6 +82,8 @@ class PublishSummary:
             f"not validated (no suite): {', '.join(self.unvalidated) or '-'}",
         ]
         out += [f"  {slug}: {url}" for slug, url in self.dashboards.items()]
+        if self.report is not None:
+            out.append(f"weekly report: {self.report}")
         return out
 
 

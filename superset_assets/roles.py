@@ -88,8 +88,17 @@ LEADERSHIP_ROLE = Role(
     # definitions. It keeps can_csv: leadership downloads the data behind a chart (CSV and XLSX).
     without_views=frozenset({"SQL Lab", "SQLLab", "Dataset", "Datasource", "Chart", "Charts", "Datasets"}),
     without_permissions=frozenset({"can_explore", "can_export", "can_share_chart", "can_write"}),
-    # Chart data on the dashboards needs read access to the charts and the data itself.
-    plus=frozenset({("can_read", "Chart"), ("all_datasource_access", "all_datasource_access")}),
+    # Chart data on the dashboards needs read access to the charts and the data itself; drill to
+    # detail (a headline -> the rows behind it, e.g. the overdue appeals) needs the dataset's samples
+    # and drill info.
+    plus=frozenset(
+        {
+            ("can_read", "Chart"),
+            ("all_datasource_access", "all_datasource_access"),
+            ("can_samples", "Datasource"),
+            ("can_get_drill_info", "Dataset"),
+        }
+    ),
 )
 ANALYST_ROLE = Role(ANALYST, from_roles=("Alpha", "sql_lab"))
 

@@ -225,6 +225,38 @@ def rows(key: str, title: str, mart: str, columns: list[str], order_by: str, *,
     }, width=width, height=60)  # fmt: skip
 
 
+def municipality_map(key: str) -> Chart:
+    """A map-like chart of the 13 municipalities: each at its administrative centre (longitude ×
+    latitude, WGS 84, dim_municipality), the bubble's area the period's appeals per 10 000 residents.
+    No boundaries and no base map (none available offline): an honest schematic, not a choropleth."""
+    return Chart(key, "Карта муниципалитетов: обращений на 10 000 жителей (по центрам)",
+                 "kpi_municipality_appeals", "bubble_v2", {
+        "entity": "municipality_name",
+        "x": "centre_longitude",
+        "y": "centre_latitude",
+        "size": "appeals_per_10k_by_municipality",
+        "adhoc_filters": _filters("kpi_municipality_appeals", [NOT_UNKNOWN_PLACE]),
+        "row_limit": 50,
+        "max_bubble_size": "50",
+        "opacity": 0.6,
+        "show_legend": False,
+        "x_axis_label": "Долгота, °",
+        "y_axis_label": "Широта, °",
+        "x_axis_title_margin": 30,
+        "y_axis_title_margin": 50,
+        "x_axis_format": ".1f",
+        "y_axis_format": ".1f",
+        "tooltipSizeFormat": ",.1f",
+        "truncateXAxis": True,
+        "xAxisBounds": [89.5, 92.0],
+        "truncateYAxis": True,
+        "yAxisBounds": [52.5, 55.2],
+    }, width=12, height=80, description=(
+        "Кружок — муниципалитет в точке его административного центра; площадь — обращений на 10 000 "
+        "жителей за выбранный период. Границ районов нет: схема, не карта-хороплет."
+    ))  # fmt: skip
+
+
 def status_chart(key: str, marts: list[str]) -> Chart:
     """The data's as-of date and whether each mart on the dashboard is certified."""
     return rows(
@@ -258,6 +290,8 @@ class Dashboard:
     filters: tuple[Filter, ...] = field(default_factory=tuple)
     # What the dashboard is for, in English: the description of its dbt exposure.
     purpose: str = ""
+    # Markdown shown above the charts (a MARKDOWN component, not a chart), e.g. download links.
+    notes: str = ""
 
     def charts(self) -> list[Chart]:
         return [c for row in self.rows for c in row]
@@ -314,6 +348,7 @@ LEADERSHIP = Dashboard(
                     "kpi_municipality_appeals", "municipality_name", ["appeals_per_10k_by_municipality"],
                     ",.1f", where=[NOT_UNKNOWN_PLACE]),
         ),
+        (municipality_map("lead_municipality_map"),),
         (
             rows("lead_overdue_appeals", "Просроченные обращения: ответственный орган и дни просрочки",
                  "kpi_overdue_appeals", ["appeal_number", "appeal_source_name", "organisation_name",
@@ -354,6 +389,11 @@ LEADERSHIP = Dashboard(
         "previous one for appeals answered on time and ratings 4–5 (targets in the trends), the open "
         "overdue appeals and поручения with who is responsible, municipalities per 10 000 residents, "
         "and the strongest and weakest bodies of the authority rating."
+    ),
+    # Served by Superset itself (superset_config.py, blueprint cur_briefing): leadership and admins only.
+    notes=(
+        "**Брифинг к совещанию у Главы** (последняя неделя): "
+        "[скачать PDF](/cur/briefing/latest.pdf) · [скачать XLSX](/cur/briefing/latest.xlsx)"
     ),
 )  # fmt: skip
 

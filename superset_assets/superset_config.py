@@ -12,14 +12,30 @@ here overrides Superset's own default. Nothing secret lives in the repository:
 * ``SUPERSET_WTF_CSRF_ENABLED`` — CSRF protection (default on). API clients fetch a token from
   ``/api/v1/security/csrf_token/`` and send it back as ``X-CSRFToken`` together with the session cookie.
 
-No Redis and no Celery: caches are in-process (``SimpleCache``) or in the metadata database.
+* Alerts & reports (``CUR_SUPERSET_REPORTS``, default on): Celery worker and beat on ``CUR_REDIS_URL``
+  (the launcher starts both with the web server), screenshots by Debian's Chromium through Selenium
+  (``chromedriver`` of the ``chromium-driver`` package), e-mail by ``CUR_SMTP_*`` (default a local sink
+  on 127.0.0.1:2525, never a real mailbox), executed as the admin user. The launcher passes every one
+  of these from :mod:`core.settings`.
+* ``/cur/briefing/latest.pdf`` and ``/cur/briefing/latest.xlsx``: the newest weekly briefing pack of
+  ``CUR_BRIEFING_DIR``, for logged-in users with the leadership or admin role (the leadership
+  dashboard links to them).
+
+Caches stay in-process (``SimpleCache``) or in the metadata database; Redis is only Celery's broker.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, ClassVar
+
+from celery.schedules import crontab
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +82,8 @@ FEATURE_FLAGS = {
     "DRILL_TO_DETAIL": True,
     "DRILL_BY": True,
     "EMBEDDED_SUPERSET": False,
-    "ALERT_REPORTS": False,
+    # Scheduled e-mail reports of dashboards (Celery worker and beat, see below).
+    "ALERT_REPORTS": _flag("CUR_SUPERSET_REPORTS", True),
     "THUMBNAILS": False,
     # Render every chart of a dashboard at once, not only those scrolled into view: screenshots and
     # the browser test see the whole dashboard.
@@ -132,3 +149,138 @@ DATA_CACHE_CONFIG = {
 SUPERSET_WEBSERVER_TIMEOUT = int(os.environ.get("SUPERSET_WEBSERVER_TIMEOUT", "120"))
 ROW_LIMIT = 50000
 APP_NAME = os.environ.get("SUPERSET_APP_NAME", "ЦУР — аналитика")
+
+# --- alerts & reports: Celery on Redis, Chromium screenshots, SMTP ------------------------------------
+REDIS_URL = os.environ.get("CUR_REDIS_URL") or "redis://127.0.0.1:6379/0"
+# Every Superset of this machine may share one Redis database: each state folder gets its own queue,
+# so a worker never runs another Superset's reports against the wrong metadata.
+_QUEUE = "cur_superset_" + hashlib.sha256(str(SUPERSET_STATE_DIR).encode()).hexdigest()[:12]
+
+
+CELERY_BEAT_SCHEDULER_EXPIRES = timedelta(weeks=1)
+
+
+class CeleryConfig:
+    broker_url = REDIS_URL
+    result_backend = REDIS_URL
+    imports = (
+        "superset.sql_lab",
+        "superset.tasks.scheduler",
+        "superset.tasks.thumbnails",
+        "superset.tasks.cache",
+    )
+    task_default_queue = _QUEUE
+    worker_prefetch_multiplier = 1
+    task_acks_late = False
+    broker_connection_retry_on_startup = True
+    beat_schedule: ClassVar[dict[str, Any]] = {
+        # Superset's own scheduler: every minute it sends the reports whose crontab is due.
+        "reports.scheduler": {
+            "task": "reports.scheduler",
+            "schedule": crontab(minute="*", hour="*"),
+            # Superset's scheduler takes "now" as this task's expiry minus CELERY_BEAT_SCHEDULER_EXPIRES.
+            "options": {"expires": int(CELERY_BEAT_SCHEDULER_EXPIRES.total_seconds())},
+        },
+        "reports.prune_log": {"task": "reports.prune_log", "schedule": crontab(minute=0, hour=0)},
+    }
+
+
+CELERY_CONFIG = CeleryConfig
+
+
+def _report_time_from_celery(app: Any) -> None:
+    """Celery hands the report task its ETA as an ISO string; Superset 6.1 stores it as is, which
+    PostgreSQL casts but SQLite (our default metadata database) refuses ("SQLite DateTime type only
+    accepts Python datetime"): every report failed. Parse it into a naive UTC datetime first."""
+    from datetime import UTC, datetime
+
+    from superset.commands.report import execute as report_execute
+
+    command = report_execute.AsyncExecuteReportScheduleCommand
+    original = command.__init__
+    if getattr(original, "_cur_parses_eta", False):
+        return
+
+    def __init__(self: Any, task_id: str, model_id: int, scheduled_dttm: Any) -> None:
+        if isinstance(scheduled_dttm, str):
+            parsed = datetime.fromisoformat(scheduled_dttm)
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            scheduled_dttm = parsed
+        original(self, task_id, model_id, scheduled_dttm)
+
+    __init__._cur_parses_eta = True  # type: ignore[attr-defined]
+    command.__init__ = __init__  # type: ignore[method-assign]
+
+
+FLASK_APP_MUTATOR = _report_time_from_celery
+
+# Reports run as the admin user (it can see every dashboard), whoever created them.
+from superset.tasks.types import FixedExecutor  # noqa: E402
+
+ALERT_REPORTS_EXECUTORS = [FixedExecutor(os.environ.get("SUPERSET_ADMIN_USER") or "admin")]
+ALERT_REPORTS_NOTIFICATION_DRY_RUN = False
+EMAIL_REPORTS_SUBJECT_PREFIX = "[ЦУР]"
+EMAIL_REPORTS_CTA = "Открыть в Superset"
+
+_HOST = os.environ.get("SUPERSET_HOST") or "127.0.0.1"
+_PORT = os.environ.get("SUPERSET_PORT") or "8088"
+WEBDRIVER_BASEURL = f"http://{_HOST}:{_PORT}/"
+WEBDRIVER_BASEURL_USER_FRIENDLY = os.environ.get("SUPERSET_PUBLIC_URL") or WEBDRIVER_BASEURL
+# Debian's chromium and chromium-driver; no browser download.
+WEBDRIVER_TYPE = "chrome"
+WEBDRIVER_OPTION_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+]  # fmt: skip
+WEBDRIVER_CONFIGURATION = {
+    "options": {"capabilities": {}, "preferences": {}},
+    "service": {
+        "executable_path": os.environ.get("CUR_CHROMEDRIVER") or "/usr/bin/chromedriver",
+        "log_output": os.devnull,
+        "service_args": [],
+        "port": 0,
+        "env": {},
+    },
+}
+# Tall enough for the whole leadership dashboard (about 5 000 px at 1 600 wide) in one screenshot.
+WEBDRIVER_WINDOW = {"dashboard": (1600, 5600), "slice": (1600, 1200), "pixel_density": 1}
+SCREENSHOT_LOCATE_WAIT = 60
+SCREENSHOT_LOAD_WAIT = 120
+
+SMTP_HOST = os.environ.get("CUR_SMTP_HOST") or "127.0.0.1"
+SMTP_PORT = int(os.environ.get("CUR_SMTP_PORT") or "2525")
+SMTP_STARTTLS = _flag("CUR_SMTP_STARTTLS", False)
+SMTP_SSL = _flag("CUR_SMTP_SSL", False)
+SMTP_USER = os.environ.get("CUR_SMTP_USER") or None
+SMTP_PASSWORD = os.environ.get("CUR_SMTP_PASSWORD") or None
+SMTP_MAIL_FROM = os.environ.get("CUR_SMTP_MAIL_FROM") or "superset@cur.localhost"
+
+# --- the weekly briefing pack, served to leadership -------------------------------------------------
+BRIEFING_DIR = Path(os.environ.get("CUR_BRIEFING_DIR") or SUPERSET_STATE_DIR.parent / "briefing")
+BRIEFING_ROLES = {"Admin", "Руководство"}
+_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+
+briefing_blueprint = Blueprint("cur_briefing", __name__, url_prefix="/cur/briefing")
+
+
+@briefing_blueprint.route("/latest.<any(pdf, xlsx):kind>")
+def latest_briefing(kind: str):  # type: ignore[no-untyped-def]
+    """The region's pack of the newest week (``2026-W08/2026-W08_region.pdf``) as a download."""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        abort(401)
+    if not BRIEFING_ROLES & {role.name for role in getattr(user, "roles", [])}:
+        abort(403)
+    weeks = (
+        sorted(p for p in BRIEFING_DIR.iterdir() if p.is_dir() and _WEEK.match(p.name))
+        if (BRIEFING_DIR.is_dir())
+        else []
+    )
+    for week in reversed(weeks):
+        document = week / f"{week.name}_region.{kind}"
+        if document.is_file():
+            return send_file(document, as_attachment=True, download_name=document.name)
+    abort(404)
+
+
+BLUEPRINTS = [briefing_blueprint]

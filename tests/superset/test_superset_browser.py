@@ -4,7 +4,9 @@ The module reads the shared build of the sample (the Dagster job: sample data �
 validates the marts (certification record), starts its own Superset (state in a temporary folder,
 a free port), publishes the bundle twice, then drives Debian's Chromium through Playwright
 (``executable_path``, no browser download): every dashboard opens with every chart rendered and no
-error, a displayed KPI equals its mart, the sector lead sees only their sector. Screenshots go to
+error, a displayed KPI equals its mart, the sector lead sees only their sector, leadership downloads
+chart data and the weekly briefing pack from the dashboard, the weekly e-mail report (Celery worker
+and beat on Redis, Chromium screenshot) reaches a local SMTP sink. Screenshots go to
 ``$CUR_STATE_DIR/screenshots`` (printed). Chromium is installed with apt-get when missing (as root).
 """
 
@@ -28,7 +30,7 @@ import requests.adapters
 from core import debian
 from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
-from superset_assets import db_role, launcher, roles, spec
+from superset_assets import db_role, launcher, reports, roles, spec
 from superset_assets.publish import (
     PublishError,
     PublishSummary,
@@ -37,6 +39,7 @@ from superset_assets.publish import (
     publish,
 )
 from tests.conftest import SampleBuild
+from tests.superset.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.slow, pytest.mark.superset]
 
@@ -51,6 +54,10 @@ EXPECTED_COUNTS = {
 EXPORTS: list[dict[str, str]] = []  # Superset's export after the first and after the second publish
 # Charts whose rows depend on the sample (a spike needs 8 weeks of baseline): may show "no results".
 MAY_BE_EMPTY = {"Всплески обращений (z-оценка выше порога)"}
+REPORT_EMAIL = "rukovodstvo@cur.test"
+# Set by superset_start: the SMTP sink the test's Superset sends to, and its briefing folder.
+SINK: list[SmtpSink] = []
+BRIEFING_DIRS: list[Path] = []
 
 
 def ensure_chromium() -> Path:
@@ -91,10 +98,25 @@ def certification(warehouse: str) -> dict[str, CertificationStatus]:
 def superset_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[str]]:
     """Our own Superset (state in a temporary folder, a free port), started in the background so
     that its first-time initialisation overlaps the pipeline build; stopped at the end."""
-    with pytest.MonkeyPatch.context() as mp, ThreadPoolExecutor(max_workers=1) as pool:
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        ThreadPoolExecutor(max_workers=1) as pool,
+        SmtpSink() as sink,
+    ):
         mp.setenv("SUPERSET_STATE_DIR", str(tmp_path_factory.mktemp("superset_state")))
         mp.setenv("SUPERSET_PORT", str(_free_port()))
         mp.delenv("SUPERSET_ADMIN_PASSWORD", raising=False)
+        # Alerts & reports on, e-mail to the local sink only (never a real mailbox).
+        mp.setenv("CUR_SUPERSET_REPORTS", "1")
+        mp.setenv("CUR_SMTP_HOST", "127.0.0.1")
+        mp.setenv("CUR_SMTP_PORT", str(sink.port))
+        mp.setenv("CUR_SMTP_STARTTLS", "0")
+        mp.setenv("CUR_SMTP_SSL", "0")
+        mp.setenv("CUR_REPORT_EMAIL", REPORT_EMAIL)
+        briefing_dir = tmp_path_factory.mktemp("briefing")
+        mp.setenv("CUR_BRIEFING_DIR", str(briefing_dir))
+        SINK[:] = [sink]
+        BRIEFING_DIRS[:] = [briefing_dir]
         started = time.monotonic()
 
         def start() -> str:
@@ -450,6 +472,134 @@ def test_leadership_downloads_the_data_behind_a_chart_as_csv_and_xlsx(superset: 
     cells = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
     assert [str(v) for v in cells[0] if v is not None][-2:] == table[0]
     assert len(cells) - 1 == len(expected)
+
+
+def test_leadership_drills_into_the_overdue_rows_and_exports_the_list_as_csv(
+    browser: Any, superset: str, warehouse: str
+) -> None:
+    """In the browser, as «Руководство»: the headline's context menu «Перейти к детализации» shows the
+    rows behind it; the overdue list's menu «Сохранить → Экспорт в CSV» downloads it."""
+    import csv
+    import io
+
+    with psycopg.connect(warehouse) as conn:
+        numbers = {str(n) for (n,) in conn.execute("select appeal_number from marts.kpi_overdue_appeals")}
+    assert numbers, "the sample must have open overdue appeals"
+    page = _login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
+    open_dashboard(page, superset, spec.LEADERSHIP.slug, "rukovoditel")
+    headline = '[data-test="chart-grid-component"][data-test-chart-name="Открытых просроченных обращений"]'
+    page.locator(f"{headline} .header-line").click(button="right")
+    page.locator(".ant-dropdown:visible").get_by_text("Перейти к детализации", exact=True).click()
+    modal = page.locator(".ant-modal:visible")
+    modal.get_by_text(re.compile(r"^\d+\s+строк")).wait_for(timeout=60_000)
+    text = modal.inner_text()
+    rows_shown = re.search(r"(\d+)\s+строк", text)
+    assert rows_shown and int(rows_shown.group(1)) == len(numbers), text[:300]
+    assert any(number in text for number in numbers)
+    page.screenshot(path=str(screenshots_dir() / "rukovoditel_drill_to_detail.png"))
+    page.locator('[data-test="close-drilltodetail-modal"]').first.click()
+
+    title = next(c.title for c in spec.LEADERSHIP.charts() if c.key == "lead_overdue_appeals")
+    chart = page.locator(f'[data-test="chart-grid-component"][data-test-chart-name="{title}"]')
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    chart.locator('button[id$="-controls"]').click()
+    page.locator(".ant-dropdown:visible").get_by_text("Сохранить", exact=True).hover()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_text("Экспорт в CSV", exact=True).click()
+    table = list(
+        csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig")), delimiter=";")
+    )
+    column = table[0].index("№ обращения")
+    assert {row[column] for row in table[1:]} == numbers
+    page.context.close()
+
+
+# --- the briefing pack from the dashboard -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def briefing_pack(superset: str, warehouse: str) -> Path:
+    """The real weekly pack (region and one sector) in the folder the test's Superset serves."""
+    from briefing.build import build_pack
+
+    with psycopg.connect(warehouse) as conn:
+        row = conn.execute("select min(sector_code) from marts.kpi_overdue_appeals").fetchone()
+    sectors = [row[0]] if row and row[0] else None
+    # The pack renders its PDF through Playwright's sync API, which refuses to run in the thread of the
+    # module's open browser: a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(build_pack, warehouse, sectors=sectors, out_dir=BRIEFING_DIRS[0]).result()
+    [pdf] = [p for p in result.folder.glob("*_region.pdf")]
+    return pdf
+
+
+def test_leadership_downloads_the_briefing_pack_from_the_dashboard(
+    browser: Any, superset: str, briefing_pack: Path
+) -> None:
+    page = _login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
+    page.goto(f"{superset}/superset/dashboard/{spec.LEADERSHIP.slug}/")
+    link = page.get_by_role("link", name="скачать PDF")
+    link.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == briefing_pack.name
+    assert Path(download.path()).read_bytes() == briefing_pack.read_bytes()
+    xlsx = page.request.get(f"{superset}/cur/briefing/latest.xlsx")
+    assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"  # a zip: the workbook
+    page.context.close()
+
+    anonymous = browser.new_context()
+    response = anonymous.request.get(f"{superset}/cur/briefing/latest.pdf", max_redirects=0)
+    assert response.status == 401 and not response.body().startswith(b"%PDF")
+    anonymous.close()
+    lead = roles.SECTOR_LEADS[0]  # dashboards of their sector only: not the region's pack
+    page = _login(browser, superset, lead.username, roles.demo_password(lead.username))
+    assert page.request.get(f"{superset}/cur/briefing/latest.pdf").status == 403
+    page.context.close()
+
+
+# --- the weekly e-mail report (alerts & reports) ----------------------------------------------------
+
+
+def _report(client: SupersetClient) -> dict[str, Any]:
+    [found] = client.list("report", name=reports.REPORT_NAME)
+    return client.request("GET", f"/api/v1/report/{found['id']}")["result"]  # type: ignore[no-any-return]
+
+
+def test_the_weekly_report_is_scheduled_and_reaches_the_smtp_sink(superset: str) -> None:
+    """The schedule is made as code (Monday 07:00 in the region's time zone, idempotent); run every
+    minute for the test, Superset's beat and worker send the dashboard's screenshot to the sink."""
+    try:  # the worker's Selenium drives Debian's chromium through chromium-driver
+        debian.ensure_tool(Path("/usr/bin/chromedriver"), "chromium-driver")
+    except debian.MissingTool as exc:
+        pytest.fail(str(exc))
+    client = _admin(superset)
+    assert reports.ensure_weekly_report(client) == "created"
+    assert reports.ensure_weekly_report(client) == "unchanged"
+    weekly = _report(client)
+    assert (weekly["crontab"], weekly["timezone"]) == ("0 7 * * 1", "Asia/Krasnoyarsk")
+    assert weekly["dashboard"]["id"] and weekly["report_format"] == "PNG"
+
+    assert reports.ensure_weekly_report(client, crontab="* * * * *") == "updated"
+    try:
+        found = SINK[0].wait_for(reports.REPORT_NAME, timeout=420)
+        if found is None:
+            logs = client.request("GET", f"/api/v1/report/{weekly['id']}/log/")["result"]
+            worker = launcher.log_file("celery_worker").read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"no report e-mail; report log: {logs[:3]}\nworker log tail:\n{worker[-3000:]}")
+    finally:
+        assert reports.ensure_weekly_report(client) == "updated"  # back to weekly
+    message, recipients = found
+    assert recipients == [REPORT_EMAIL]
+    # Superset's subject: the prefix, the report's name, the dashboard's title
+    assert str(message["Subject"]) == f"[ЦУР] {reports.REPORT_NAME}: {spec.LEADERSHIP.title}"
+    images = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert images and images[0].get_content().startswith(b"\x89PNG")
+    shot = screenshots_dir() / "weekly_report.png"
+    shot.write_bytes(images[0].get_content())
+    print(f"report screenshot: {shot} ({len(images[0].get_content())} bytes)")
 
 
 # --- through Dagster (last: it switches Superset's connection to the product's read-only role) ----

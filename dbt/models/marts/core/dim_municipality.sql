@@ -33,6 +33,8 @@ known as (
         municipalities.admin_centre,
         cast(populations.population as bigint) as population,
         cast(populations.population_date as date) as population_date,
+        cast(municipalities.centre_latitude as double precision) as centre_latitude,
+        cast(municipalities.centre_longitude as double precision) as centre_longitude,
         false as is_unknown
     from municipalities
     left join populations
@@ -53,6 +55,8 @@ unknown_member as (
         cast(null as varchar) as admin_centre,
         cast(null as bigint) as population,
         cast(null as date) as population_date,
+        cast(null as double precision) as centre_latitude,
+        cast(null as double precision) as centre_longitude,
         true as is_unknown
 
 ),

@@ -50,6 +50,8 @@ final as (
         cast(aggregated.appeal_source as text) as appeal_source,
         cast(aggregated.municipality_key as text) as municipality_key,
         cast(municipalities.municipality_name as text) as municipality_name,
+        cast(municipalities.centre_latitude as double precision) as centre_latitude,
+        cast(municipalities.centre_longitude as double precision) as centre_longitude,
 
         -- measures
         cast(municipalities.population as bigint) as population,
