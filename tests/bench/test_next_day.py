@@ -31,7 +31,14 @@ def test_the_next_day_merges_into_facts_equal_to_a_full_refresh(sample_copy: str
     assert day.updated_pos > 0 and day.updated_im > 0, day
 
     result = run_dbt(
-        ["build", "--select", "fct_appeals", "assert_fct_appeals_matches_full_refresh"],
+        [
+            "build",
+            "--select",
+            "int_appeals__unioned",
+            "fct_appeals",
+            "fct_appeal_events",
+            "assert_fct_appeals_matches_full_refresh",
+        ],
         sample_copy,
         target_dir=tmp_path / "target",
         capture=True,
