@@ -34,10 +34,16 @@ def test_the_next_day_merges_into_facts_equal_to_a_full_refresh(sample_copy: str
         [
             "build",
             "--select",
-            "int_appeals__unioned",
+            "int_appeals__unioned",  # a table: rebuilding it drops the views on it, rebuilt next
+            "int_appeals__response_times",
+            "int_appeals__repeats",
+            "int_appeals__places",
+            "int_appeals__final",
             "fct_appeals",
             "fct_appeal_events",
             "assert_fct_appeals_matches_full_refresh",
+            "--indirect-selection",
+            "cautious",  # no test of a model not rebuilt here (the KPI marts' reconciliations)
         ],
         sample_copy,
         target_dir=tmp_path / "target",
@@ -46,14 +52,14 @@ def test_the_next_day_merges_into_facts_equal_to_a_full_refresh(sample_copy: str
     assert result.returncode == 0, result.stdout[-4000:]
     with psycopg.connect(sample_copy) as conn:
         after = conn.execute("select count(*) from marts.fct_appeals").fetchone()
-        answered = conn.execute(
+        merged = conn.execute(
             """select count(*) from marts.fct_appeals
-               where appeal_source = 'pos' and status_code = 'SEND_RESPONSE'
+               where appeal_source = 'pos'
                  and batch_id = (select max(batch_id) from raw.load_batches where source = 'pos')"""
         ).fetchone()
-    assert after is not None and answered is not None
+    assert after is not None and merged is not None
     assert after[0] == before[0] + day.new, (before, after, day)
-    assert answered[0] > 0  # the late answers were merged over the old rows
+    assert merged[0] == day.new_pos + day.updated_pos  # the late updates were merged over the old rows
 
     scan, charts = serving_timings(sample_copy, repeats=1)
     assert scan.median_ms > 0
