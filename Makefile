@@ -34,7 +34,7 @@ test-fast: $(STAMP)  ## The edit-test loop: lint, unit and PostgreSQL integratio
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 
-bench: $(STAMP)  ## Measure load speed and memory; writes bench/results/latest.md (+ .csv)
+bench: $(STAMP)  ## Measure generation, loading, dbt, GX and serving (100k and 1M appeals); writes bench/results/latest.md (+ .csv)
 	$(BIN)/cur bench
 
 warehouse-start: $(STAMP)  ## Start the embedded warehouse

@@ -34,6 +34,9 @@ from pathlib import Path
 
 import psycopg
 
+from bench.phases import WarehouseResults, warehouse_phases
+from bench.phases import csv_rows as warehouse_csv_rows
+from bench.phases import to_markdown as warehouse_markdown
 from core.warehouse import resolve_dsn
 from ingestion.sources import SOURCES, tables_of
 
@@ -68,13 +71,17 @@ class Measure:
         return self.copy_seconds / self.loader_seconds
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+def _run(
+    args: list[str], env: dict[str, str], cwd: Path | None = None, *, check: bool = True
+) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process and its children: the
+    largest single one, as ``wait4`` reports it). ``check=False``: a non-zero exit (a failed data
+    test, a failed expectation) is measured all the same."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+    if check and os.waitstatus_to_exitcode(status) != 0:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     return seconds, usage.ru_maxrss / 1024
@@ -148,8 +155,15 @@ def _create_db(dsn: str) -> str:
 
 
 def bench_size(
-    size: int, dsn: str, workdir: Path, *, compare: bool = False, before_code: Path | None = None
-) -> list[Measure]:
+    size: int,
+    dsn: str,
+    workdir: Path,
+    *,
+    compare: bool = False,
+    before_code: Path | None = None,
+    warehouse: bool = True,
+    serving_repeats: int = 20,
+) -> tuple[list[Measure], WarehouseResults | None]:
     cur = str(Path(sys.executable).parent / "cur")
     landing = workdir / f"landing_{size}"
     env = dict(os.environ)
@@ -166,6 +180,7 @@ def bench_size(
         variants.append((" (before-code)", before_code, True))
     dbs = {label: _create_db(dsn) for label, _, _ in variants}
     results = [generated]
+    extra: WarehouseResults | None = None
     try:
         for source in SOURCES:
             copy_secs: float | None = None
@@ -203,12 +218,16 @@ def bench_size(
             generated.seconds,
             generated.peak_rss_mb,
         )
+        if warehouse:
+            extra = warehouse_phases(
+                size, cur, _with_db(dsn, dbs[""]), env, workdir, _run, serving_repeats=serving_repeats
+            )
     finally:
         with psycopg.connect(_with_db(dsn, "postgres"), autocommit=True) as conn:
             for db in dbs.values():
                 conn.execute(f'drop database if exists "{db}" with (force)')
         shutil.rmtree(landing, ignore_errors=True)
-    return results
+    return results, extra
 
 
 def machine() -> dict[str, str]:
@@ -297,21 +316,44 @@ def run_bench(
     *,
     compare: bool = False,
     before_code: Path | None = None,
+    warehouse: bool = True,
+    serving_repeats: int = 20,
 ) -> str:
-    """Measure every size, write the Markdown table to ``out`` (and a CSV next to it); return it."""
+    """Measure every size, write the Markdown table to ``out`` (and a CSV next to it, and the
+    warehouse phases' figures in ``<out>_warehouse.csv``); return the Markdown."""
     dsn = resolve_dsn(start=True)
     measures: list[Measure] = []
     about = machine()
     with psycopg.connect(dsn) as conn:
         row = conn.execute("show server_version").fetchone()
     about["PostgreSQL"] = str(row[0]) if row else "?"
+    extras: list[WarehouseResults] = []
     with tempfile.TemporaryDirectory(prefix="cur_bench_") as tmp:
         for size in sizes:
             report(f"benchmarking {size:,} appeals …")
-            measures += bench_size(size, dsn, Path(tmp), compare=compare, before_code=before_code)
+            measured, extra = bench_size(
+                size,
+                dsn,
+                Path(tmp),
+                compare=compare,
+                before_code=before_code,
+                warehouse=warehouse,
+                serving_repeats=serving_repeats,
+            )
+            measures += measured
+            if extra is not None:
+                extras.append(extra)
     about["load average at the end"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     table = to_markdown(measures, about)
+    if extras:
+        table += warehouse_markdown(extras)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table, encoding="utf-8")
     write_csv(measures, about, out.with_suffix(".csv"))
+    if extras:
+        with out.with_name(out.stem + "_warehouse.csv").open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            for k, v in about.items():
+                w.writerow([f"# {k}: {v}"])
+            w.writerows(warehouse_csv_rows(extras))
     return table

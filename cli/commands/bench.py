@@ -12,9 +12,9 @@ from cli.render import console
 @click.command()
 @click.option(
     "--appeals",
-    default="20000,200000",
+    default="100000,1000000",
     show_default=True,
-    help="Comma-separated sample sizes (ПОС appeals).",
+    help="Comma-separated sample sizes (ПОС appeals); two sizes show how the loader's memory grows.",
 )
 @click.option(
     "--out",
@@ -33,7 +33,23 @@ from cli.render import console
     default=None,
     help="Also load the same files with the code of another checkout (e.g. git archive <commit>).",
 )
-def bench(appeals: str, out: Path | None, compare: bool, before_code: Path | None) -> None:
+@click.option(
+    "--warehouse/--no-warehouse",
+    default=True,
+    show_default=True,
+    help="After loading: dbt full build, GX, the next day's slice, the incremental build, serving.",
+)
+@click.option(
+    "--serving-repeats", default=20, show_default=True, help="Runs of each dashboard query (median, p95)."
+)
+def bench(
+    appeals: str,
+    out: Path | None,
+    compare: bool,
+    before_code: Path | None,
+    warehouse: bool,
+    serving_repeats: int,
+) -> None:
     """Generate samples of each size, load them into throw-away databases and measure each phase.
 
     Speed and memory are measured here, never asserted in tests. The hand-written comparisons are
@@ -48,5 +64,7 @@ def bench(appeals: str, out: Path | None, compare: bool, before_code: Path | Non
         report=lambda line: console.print(line),
         compare=compare,
         before_code=before_code,
+        warehouse=warehouse,
+        serving_repeats=serving_repeats,
     )
     console.print(table, markup=False)

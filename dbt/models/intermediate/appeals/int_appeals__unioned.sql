@@ -25,10 +25,17 @@
 --                 IM locality, street, house when street and house are given)
 --
 -- Materialised as a table: the staging views' row estimates (windows over every export) mislead the
--- planner into nested loops downstream; a table gives true statistics and one pass over staging.
+-- planner into nested loops downstream; a table gives true statistics and one pass over staging. Its
+-- indexes serve the incremental fct_appeals: the appeals of a batch, and the repeat partners of the
+-- changed appeals by source, topic and person or address.
 {{ config(
     materialized='table',
-    indexes=[{'columns': ['appeal_source', 'source_appeal_id'], 'unique': True}],
+    indexes=[
+        {'columns': ['appeal_source', 'source_appeal_id'], 'unique': True},
+        {'columns': ['appeal_source', 'batch_id']},
+        {'columns': ['appeal_source', 'topic_key', 'person_key', 'created_at']},
+        {'columns': ['appeal_source', 'topic_key', 'address_key', 'created_at']},
+    ],
     post_hook="analyze {{ this }}",
 ) }}
 
@@ -150,7 +157,13 @@ pos_shaped as (
         coalesce(
             pos_appeals.last_event_at,
             greatest(pos_appeals.created_at, pos_appeals.answer_at)
-        ) as source_updated_at
+        ) as source_updated_at,
+        nullif(trim(pos_appeals.location_address), '') as location_text,
+        cast(pos_appeals.location_latitude as double precision) as location_latitude,
+        cast(pos_appeals.location_longitude as double precision) as location_longitude,
+        left(nullif(trim(pos_appeals.org_oktmo), ''), 8) as body_oktmo,
+        cast(pos_appeals.org_inn as varchar) as body_inn,
+        nullif(trim(pos_appeals.org_name), '') as body_name
     from pos_appeals_with_history as pos_appeals
 
 ),
@@ -193,7 +206,13 @@ im_shaped as (
         cast(null as timestamp with time zone) as extension_requested_at,
         first_response_at,
         finished_at as closed_at,
-        coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at
+        coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at,
+        nullif(trim(concat_ws(', ', municipality, locality, street)), '') as location_text,
+        cast(null as double precision) as location_latitude,
+        cast(null as double precision) as location_longitude,
+        cast(null as varchar) as body_oktmo,
+        cast(null as varchar) as body_inn,
+        nullif(trim(department), '') as body_name
     from im_incidents
 
 ),
@@ -279,7 +298,15 @@ final as (
         extension_requested_at,
         first_response_at,
         closed_at,
-        source_updated_at
+        source_updated_at,
+
+        -- where the appeal happened, as int_appeals__places reads it
+        location_text,
+        location_latitude,
+        location_longitude,
+        body_oktmo,
+        body_inn,
+        body_name
 
     from resolved
 

@@ -24,9 +24,12 @@ events as (
 
     changed_appeals as (
 
-        select distinct events.appeal_id
-        from events
-        where events.batch_id > (
+        -- read from the raw events (the batch index), not from the staging view: a second reference
+        -- to the view would make PostgreSQL materialise it whole (every event redacted) before the
+        -- filter, 175 s against 2.5 s at 200,000 appeals; the batch ids are the same rows'
+        select distinct raw_events.appeal_id
+        from {{ source('pos', 'pos_appeal_events') }} as raw_events
+        where raw_events.batch_id > (
             select coalesce(max(loaded.batch_id), -1) from {{ this }} as loaded
         )
 

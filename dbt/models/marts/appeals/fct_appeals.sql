@@ -16,23 +16,41 @@
 -- Closed appeals outside these sets cannot change: their columns depend only on their own row, on
 -- the calendar and on earlier appeals. tests/assert_fct_appeals_matches_full_refresh.sql checks
 -- that the table equals the full-refresh logic.
+--
+-- At scale (bench/, README "Scaling notes") an incremental run must not compute every appeal: the
+-- full refresh selects from int_appeals__final (a view over all appeals), but the incremental run
+-- first narrows int_appeals__unioned to the appeals to process and applies the same macros
+-- (macros/appeal_facts.sql) to those rows only; earlier appeals are looked up for the repeat flags and
+-- all appeals only for the as-of time. Repeat partners are found by equi-joins (topic and person,
+-- topic and address, each on the new and on the previous topic) that hash or use the indexes of
+-- int_appeals__unioned, never by one join with OR conditions.
 -- depends_on: {{ ref('int_appeals__unioned') }}
+-- depends_on: {{ ref('int_calendar__days') }}
+-- depends_on: {{ ref('ref_municipalities') }}
+-- depends_on: {{ ref('ref_organisations') }}
 {{ config(
     materialized='incremental',
     unique_key=['appeal_source', 'source_appeal_id'],
     incremental_strategy='merge',
     on_schema_change='fail',
+    indexes=[
+        {'columns': ['appeal_source', 'source_appeal_id'], 'unique': True},
+        {'columns': ['appeal_source', 'batch_id']},
+    ],
+    post_hook="analyze {{ this }}",
 ) }}
 
 with
 
-appeals as (
+{% if not is_incremental() %}
 
-    select * from {{ ref('int_appeals__final') }}
+    appeals as (
 
-),
+        select * from {{ ref('int_appeals__final') }}
 
-{% if is_incremental() %}
+    ),
+
+{% else %}
 
     appeal_keys as (
 
@@ -75,26 +93,57 @@ appeals as (
 
     ),
 
+    changed_topics as (
+
+        -- each changed appeal under its new topic and, when it had another, its previous one
+        select
+            appeal_source,
+            topic_key,
+            person_key,
+            address_key,
+            created_at
+        from changed
+        union
+        select
+            appeal_source,
+            previous_topic_key as topic_key,
+            person_key,
+            address_key,
+            created_at
+        from changed
+        where previous_topic_key is not null and previous_topic_key <> topic_key
+
+    ),
+
     partners as (
 
         select
             partner.appeal_source,
             partner.source_appeal_id
-        from appeal_keys as partner
-        inner join changed
+        from {{ ref('int_appeals__unioned') }} as partner
+        inner join changed_topics
             on
-                partner.appeal_source = changed.appeal_source
-                and (
-                    partner.topic_key = changed.topic_key
-                    or partner.topic_key = changed.previous_topic_key
-                )
-                and (
-                    partner.person_key = changed.person_key
-                    or partner.address_key = changed.address_key
-                )
-                and partner.created_at >= {{ dbt.dateadd('day', -1, 'changed.created_at') }}
-                and partner.created_at
-                <= {{ dbt.dateadd('day', var('repeat_window_days') + 2, 'changed.created_at') }}
+                partner.appeal_source = changed_topics.appeal_source
+                and partner.topic_key = changed_topics.topic_key
+                and partner.person_key = changed_topics.person_key
+        where
+            partner.created_at >= {{ dbt.dateadd('day', -1, 'changed_topics.created_at') }}
+            and partner.created_at
+            <= {{ dbt.dateadd('day', var('repeat_window_days') + 2, 'changed_topics.created_at') }}
+        union
+        select
+            partner.appeal_source,
+            partner.source_appeal_id
+        from {{ ref('int_appeals__unioned') }} as partner
+        inner join changed_topics
+            on
+                partner.appeal_source = changed_topics.appeal_source
+                and partner.topic_key = changed_topics.topic_key
+                and partner.address_key = changed_topics.address_key
+        where
+            partner.created_at >= {{ dbt.dateadd('day', -1, 'changed_topics.created_at') }}
+            and partner.created_at
+            <= {{ dbt.dateadd('day', var('repeat_window_days') + 2, 'changed_topics.created_at') }}
 
     ),
 
@@ -126,6 +175,39 @@ appeals as (
                 and appeal_keys.source_appeal_id = previous.source_appeal_id
         where appeal_keys.rating is distinct from previous.rating
 
+    ),
+
+    process_appeals as (
+
+        select unioned.*
+        from {{ ref('int_appeals__unioned') }} as unioned
+        inner join to_process
+            on
+                unioned.appeal_source = to_process.appeal_source
+                and unioned.source_appeal_id = to_process.source_appeal_id
+
+    ),
+
+    process_response_times as (
+        {{ appeal_response_times('process_appeals') }}
+    ),
+
+    process_repeats as (
+        {{ appeal_repeats(ref('int_appeals__unioned'), current='process_appeals') }}
+    ),
+
+    process_places as (
+        {{ appeal_places('process_appeals') }}
+    ),
+
+    appeals as (
+        {{ appeal_facts(
+            'process_appeals',
+            'process_response_times',
+            'process_repeats',
+            'process_places',
+            all_appeals=ref('int_appeals__unioned')
+        ) }}
     ),
 
 {% endif %}
@@ -179,15 +261,6 @@ final as (
         source_updated_at
 
     from appeals
-    {% if is_incremental() %}
-        where exists (
-            select 1
-            from to_process
-            where
-                to_process.appeal_source = appeals.appeal_source
-                and to_process.source_appeal_id = appeals.source_appeal_id
-        )
-    {% endif %}
 
 )
 
