@@ -1,5 +1,6 @@
-"""The benchmark's phases after loading: dbt (full, then incremental after the next day), Great
-Expectations, serving queries, and pandas ``to_sql`` against COPY on a sample.
+"""The benchmark's phases after loading: dbt (full, then incremental after the next day as the daily
+job runs it, then the full-refresh equality test alone), Great Expectations, serving queries, and
+pandas ``to_sql`` against COPY on a sample.
 
 Each command runs as the operator would run it (``cur dbt …``, ``cur quality …``) in its own process
 with ``CUR_WAREHOUSE_DSN`` pointing at the benchmark's throw-away database, so its wall time and peak
@@ -21,6 +22,7 @@ import psycopg
 
 from bench.nextday import NextDay, add_next_day
 from bench.serving import Timing, serving_timings
+from core.dbt import FULL_REFRESH_EQUALITY_TAG, dbt_build_args
 
 # bench.run._run: (command, environment, check=…) -> (wall seconds, peak RSS MB)
 Runner = Callable[..., tuple[float, float]]
@@ -138,7 +140,11 @@ def warehouse_phases(
         seconds, rss = run([cur, "quality", phase, "--docs-dir", str(docs)], env, check=False)
         out.gx.append((f"GX {phase} (after the full build)", seconds, rss))
     out.next_day = add_next_day(target_dsn)
-    out.runs.append(_dbt(cur, ["build"], env, dbt_dir / "incremental", "incremental build (next day)", run))
+    # as the daily job builds (without the full-refresh equality tests), then those tests on their own
+    daily = dbt_build_args(full_refresh=False)
+    out.runs.append(_dbt(cur, daily, env, dbt_dir / "incremental", "incremental build (next day)", run))
+    equality = ["test", "--select", f"tag:{FULL_REFRESH_EQUALITY_TAG}"]
+    out.runs.append(_dbt(cur, equality, env, dbt_dir / "equality", "full-refresh equality test", run))
     seconds, rss = run([cur, "quality", "certify", "--docs-dir", str(docs)], env, check=False)
     out.gx.append(("GX certify (after the incremental build)", seconds, rss))
     with psycopg.connect(target_dsn) as conn:
@@ -187,7 +193,7 @@ def to_markdown(results: list[WarehouseResults]) -> str:
         for phase, seconds, rss in r.gx:
             of_full = _ratio(seconds, full.seconds) if full else ""
             lines.append(f"| {phase} | {seconds:,.1f} | {of_full} | | | | | {rss:,.0f} |")
-        for run in r.runs:
+        for run in (x for x in r.runs if x.slowest):
             lines += ["", f"Ten slowest models, {run.label}:", "", "| model | s |", "|---|---:|"]
             lines += [f"| {name} | {s:,.2f} |" for name, s in run.slowest]
         if r.scan:

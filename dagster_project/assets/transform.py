@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
-from core.dbt import dbt_env
+from core.dbt import dbt_build_args, dbt_env
 from dagster_project.dbt_project import dbt_project, translator
 from dagster_project.failures import retry_if_transient
 from dagster_project.resources import WarehouseResource
@@ -25,9 +25,10 @@ class DbtRunConfig(dg.Config):
 def cur_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtRunConfig
 ) -> Iterator[Any]:
-    """``dbt build`` of the selected models: models, seeds and snapshots, with their tests."""
+    """``dbt build`` of the selected models: models, seeds and snapshots, with their tests (daily without
+    the full-refresh equality tests, which compute a full refresh; the full_refresh job runs them)."""
     os.environ.update(dbt_env(warehouse.get_dsn("dbt")))
-    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    args = dbt_build_args(full_refresh=config.full_refresh)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
     if invocation.is_successful():

@@ -164,3 +164,16 @@ def test_loading_the_definitions_does_no_work(tmp_path: Path) -> None:
     assert int(done.stdout.strip()) > 3
     assert not (tmp_path / "state").exists(), "loading the definitions touched the state folder"
     assert MANIFEST_PATH.stat().st_mtime == before, "loading the definitions parsed the dbt project"
+
+
+def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_refresh_runs_it() -> None:
+    from core.dbt import FULL_REFRESH_EQUALITY_TAG, Manifest, dbt_build_args
+
+    tagged = [
+        node["name"]
+        for uid, node in Manifest.load().data["nodes"].items()
+        if uid.startswith("test.") and FULL_REFRESH_EQUALITY_TAG in node.get("tags", [])
+    ]
+    assert tagged == ["assert_fct_appeals_matches_full_refresh"]
+    assert dbt_build_args(full_refresh=False) == ["build", "--exclude", f"tag:{FULL_REFRESH_EQUALITY_TAG}"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
