@@ -91,6 +91,14 @@ def chart_sql(key: str, mart: str) -> str:
             + (f" order by {order_sql}" if order_sql else "")
             + (f" limit {params.get('row_limit', 1000)}")
         )
+    if viz == "bubble_v2":  # x, y and the bubble's size are metrics, one bubble per entity
+        names = [params["x"], params["y"], params["size"]]
+        selects = ", ".join(f"{metrics[m]} as {m}" for m in names)
+        return (
+            f"select {params['entity']} as g0, {selects} from {table}{where_sql}"
+            f" group by {params['entity']} order by {metrics[params['size']]} desc"
+            f" limit {params.get('row_limit', 1000)}"
+        )
     names = params.get("metrics") or [params["metric"]]
     selects = [f"{metrics[m]} as {m}" for m in names]
     groups: list[str] = []

@@ -28,6 +28,7 @@ class Dataset:
 DATASETS: tuple[Dataset, ...] = (
     Dataset("kpi_appeals", "month_start"),
     Dataset("kpi_appeals_headline", "month_start", sector_column=None),
+    Dataset("kpi_appeals_monthly", "month_start"),
     Dataset("kpi_authority_rating", "month_start"),
     Dataset("kpi_decision_discipline", "month_start"),
     Dataset("kpi_programme_achievement", None),
@@ -304,6 +305,11 @@ NOT_UNKNOWN_PLACE = {"clause": "WHERE", "subject": "municipality_key", "operator
 IM = equals("appeal_source", "im")
 
 
+# The leadership charts that slice appeals by month, sector and municipality read this small rollup of
+# kpi_appeals (same metrics, same figures), not kpi_appeals' fine grain: issue 14, serving at scale.
+MONTHLY = "kpi_appeals_monthly"
+
+
 def _period(mart: str) -> Filter:
     return Filter(PERIOD, DATASET_BY_MART[mart].main_dttm_col or "", mart, "time")
 
@@ -315,13 +321,13 @@ LEADERSHIP = Dashboard(
     " с ответственными, муниципалитеты на 10 000 жителей, сильнейшие и слабейшие органы власти.",
     (
         (
-            big_number_change("lead_pos_on_time", "ПОС: доля ответов в срок (цель 100 %)", "kpi_appeals",
+            big_number_change("lead_pos_on_time", "ПОС: доля ответов в срок (цель 100 %)", MONTHLY,
                               "share_on_time", ".1%", where=[POS], width=2),
-            big_number_change("lead_pos_rated", "ПОС: доля оценок 4–5 (цель 60 %)", "kpi_appeals",
+            big_number_change("lead_pos_rated", "ПОС: доля оценок 4–5 (цель 60 %)", MONTHLY,
                               "share_rated_4_5", ".1%", where=[POS], width=2),
             big_number_change("lead_im_on_time", "Инцидент Менеджмент: первый ответ в срок",
-                              "kpi_appeals", "share_on_time", ".1%", where=[IM], width=2),
-            big_number_change("lead_appeals_total", "Обращений за месяц", "kpi_appeals", "appeals",
+                              MONTHLY, "share_on_time", ".1%", where=[IM], width=2),
+            big_number_change("lead_appeals_total", "Обращений за месяц", MONTHLY, "appeals",
                               ",d", width=2),
             big_number("lead_overdue_appeals_now", "Открытых просроченных обращений",
                        "kpi_overdue_appeals", "overdue_appeals", ",d", width=2,
@@ -343,7 +349,7 @@ LEADERSHIP = Dashboard(
         ),
         (
             ranking("lead_municipality_rank", "Муниципалитеты: доля ответов в срок (все, лучшие сверху)",
-                    "kpi_appeals", "municipality_name", ["share_on_time"], ".0%"),
+                    MONTHLY, "municipality_name", ["share_on_time"], ".0%"),
             ranking("lead_municipality_rate", "Муниципалитеты: обращений на 10 000 жителей",
                     "kpi_municipality_appeals", "municipality_name", ["appeals_per_10k_by_municipality"],
                     ",.1f", where=[NOT_UNKNOWN_PLACE]),
@@ -375,14 +381,14 @@ LEADERSHIP = Dashboard(
                   ["composite_score", "share_on_time", "share_rated_4_5", "share_decisions_on_time",
                    "open_overdue"], where=LATEST_RANKED, ascending=True, limit=20, width=12),
         ),
-        (status_chart("lead_status", ["kpi_appeals_headline", "kpi_appeals", "kpi_authority_rating",
+        (status_chart("lead_status", ["kpi_appeals_headline", MONTHLY, "kpi_authority_rating",
                                       "kpi_municipality_appeals", "kpi_overdue_appeals",
                                       "kpi_overdue_decisions"]),),
     ),
     (
         _period("kpi_appeals_headline"),
-        Filter("Отрасль", "sector_name", "kpi_appeals"),
-        Filter("Муниципалитет", "municipality_name", "kpi_appeals"),
+        Filter("Отрасль", "sector_name", MONTHLY),
+        Filter("Муниципалитет", "municipality_name", MONTHLY),
     ),
     purpose=(
         "Headline KPIs for the Head of the Republic and the ЦУР head: the latest month against the "

@@ -251,6 +251,21 @@ KPI_APPEALS_SUITE = mart_suite(
     "Appeal KPIs by month, source, sector, municipality, organisation, channel and topic.",
 )
 
+KPI_APPEALS_MONTHLY_SUITE = mart_suite(
+    "kpi_appeals_monthly",
+    (
+        *shares("rating_target_share"),
+        *_appeal_count_checks(),
+        *non_negative("first_response_hours_sum"),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, sum(appeals_count) as total from {batch} t group by appeal_source",
+            _FACT_APPEALS_PER_SOURCE,
+        ),
+    ),
+    "Appeal KPIs by month, source, sector and municipality (kpi_appeals summed; the leadership charts).",
+)
+
 KPI_APPEALS_HEADLINE_SUITE = mart_suite(
     "kpi_appeals_headline",
     (
@@ -593,6 +608,7 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     FCT_INDICATOR_VALUES_SUITE,
     KPI_APPEALS_SUITE,
     KPI_APPEALS_HEADLINE_SUITE,
+    KPI_APPEALS_MONTHLY_SUITE,
     KPI_AUTHORITY_RATING_SUITE,
     KPI_MUNICIPALITY_APPEALS_SUITE,
     KPI_OVERDUE_APPEALS_SUITE,
@@ -616,6 +632,7 @@ DATA_AS_OF: dict[str, str] = {
     "fct_appeals": _APPEALS_AS_OF,
     "kpi_appeals": _APPEALS_AS_OF,
     "kpi_appeals_headline": _APPEALS_AS_OF,
+    "kpi_appeals_monthly": _APPEALS_AS_OF,
     "kpi_conflict_signals": _APPEALS_AS_OF,
     "kpi_municipality_appeals": _APPEALS_AS_OF,
     "kpi_overdue_appeals": _APPEALS_AS_OF,

@@ -31,7 +31,7 @@ DASHBOARDS = {
         {
             "kpi_appeals_headline",
             "kpi_authority_rating",
-            "kpi_appeals",
+            "kpi_appeals_monthly",
             "kpi_municipality_appeals",
             "kpi_overdue_appeals",
             "kpi_overdue_decisions",

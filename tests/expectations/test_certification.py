@@ -168,6 +168,12 @@ CASES: list[tuple[str, str, set[str]]] = [
         {"no orphan topic_key", "rated_4_5_count <= rated_count"},
     ),
     (
+        "marts.kpi_appeals_monthly",
+        "update marts.kpi_appeals_monthly set appeals_count = appeals_count + 1,"
+        " rated_4_5_count = rated_count + 1 where ctid = (select min(ctid) from marts.kpi_appeals_monthly)",
+        {RECONCILES_WITH_FACTS, "rated_4_5_count <= rated_count"},
+    ),
+    (
         "marts.kpi_appeals_headline",
         "update marts.kpi_appeals_headline set appeals_count = appeals_count + 1"
         " where ctid = (select min(ctid) from marts.kpi_appeals_headline)",
