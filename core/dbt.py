@@ -32,9 +32,10 @@ MANIFEST_PATH = DBT_DIR / "target" / "manifest.json"
 _SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "packages", "dbt_project.yml")
 
 
-# Data tests that recompute a whole model to compare it with its incremental build
-# (assert_fct_appeals_matches_full_refresh): they cost a full refresh, so the daily build leaves them out;
-# the full_refresh job, the benchmark's separate step and the test suite run them.
+# Data tests that cost a full refresh: assert_fct_appeals_matches_full_refresh, and the tests of the
+# views that hold the full-refresh logic (int_appeals__final and the views under it, each computed over
+# every appeal; fct_appeals keeps its own tests daily). The daily build leaves them out; the
+# full_refresh job, the benchmark's separate step and the test suite run them.
 FULL_REFRESH_EQUALITY_TAG = "full_refresh_equality"
 
 
