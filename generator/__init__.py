@@ -35,13 +35,15 @@ def generate(
 
     ``appeals`` ПОС appeals over ``months`` calendar months from the month of ``start``; about
     0.4 × ``appeals`` Инцидент Менеджмент incidents; max(150, ``appeals``/40) «Дело» поручения in four
-    successive exports; indicator submissions of eight ministries with resubmissions. About
+    successive exports; indicator submissions of eight ministries with resubmissions; a sociological poll
+    every third month (160 weighted respondents). About
     ``bad_rate`` of rows (at least one in every file of 50 rows or more) are deliberately bad.
     """
     from generator.delo import generate_delo
     from generator.im import generate_im
     from generator.indicators import generate_indicators
     from generator.personal import Planter
+    from generator.polls import generate_polls
     from generator.pos import generate_pos
     from generator.surveys import SurveyWriter
 
@@ -63,6 +65,7 @@ def generate(
         out_dir, catalog, period, max(150, appeals // 40), seed, bad_rate, manifest, progress, planter
     )
     generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress, planter)
+    generate_polls(out_dir, catalog, period, seed, bad_rate, manifest)
     planter.write(out_dir)
     manifest.write(out_dir)
     return manifest

@@ -213,6 +213,31 @@ SURVEY_RATINGS = Table(
     ),
 )
 
+POLL_ANSWERS = Table(
+    "poll_answers",
+    "Sociological polls (offline and online), one row per anonymous respondent per question answered, "
+    "with the poll, the question and the option chosen, the respondent's municipality, sex, age group "
+    "and weight (the project's template: docs/sources.md).",
+    (
+        _c("poll_code", required=True, description="Код опроса"),
+        _c("poll_title", description="Опрос: the poll's title"),
+        _c("poll_mode", description="Способ проведения: онлайн or офлайн"),
+        _c("fieldwork_start", "date", description="Дата начала: first day of fieldwork"),
+        _c("fieldwork_end", "date", description="Дата окончания: last day of fieldwork"),
+        _c("respondent_id", required=True, description="ID респондента: anonymous code within the poll"),
+        _c("municipality_oktmo", required=True, description="ОКТМО: the respondent's municipality"),
+        _c("sex", required=True, description="Пол: М or Ж"),
+        _c("age_group", required=True, description="Возрастная группа: 18–29, 30–44, 45–59, 60+"),
+        _c("weight", "numeric(12,6)", True, "Вес: the respondent's weight, positive"),
+        _c("question_code", required=True, description="Код вопроса"),
+        _c("question_text", description="Вопрос"),
+        _c("option_code", required=True, description="Код варианта"),
+        _c("option_text", description="Вариант ответа"),
+        EXTRAS,
+    ),
+    key=("poll_code", "respondent_id", "question_code"),
+)
+
 _EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
 
 DELO_DOC_RC = Table(
@@ -321,6 +346,7 @@ TABLES: dict[str, Table] = {
         POS_APPEAL_EVENTS,
         IM_INCIDENTS,
         SURVEY_RATINGS,
+        POLL_ANSWERS,
         DELO_DOC_RC,
         DELO_RESOLUTION,
         DELO_REPLY,

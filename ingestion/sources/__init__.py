@@ -10,6 +10,8 @@ from ingestion.sources.base import FileRejected, Note, ReadContext, Reader, Reco
 from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
+from ingestion.sources.polls import FILE_PREFIX as POLL_PREFIX
+from ingestion.sources.polls import PollCsvReader
 from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
 from ingestion.sources.surveys import SurveyCsvReader
 
@@ -36,6 +38,10 @@ _READERS: dict[str, dict[str, type]] = {
     "indicators": {".xlsx": IndicatorsXlsxReader},
 }
 SOURCES: tuple[str, ...] = tuple(_READERS)
+# source family -> ((file name prefix, reader class), ...): kinds of a family told apart by the name
+_BY_PREFIX: dict[str, tuple[tuple[str, type], ...]] = {
+    "surveys": ((POLL_PREFIX, PollCsvReader),),
+}
 
 # Sources whose file name is part of the data («Дело»: the export timestamp), so that two files with
 # the same bytes but different names are different batches (an unchanged table in a later export).
@@ -49,6 +55,9 @@ def reader_for(source: str, path: Path) -> Reader:
     except KeyError:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}") from None
     cls = kinds.get(path.suffix.lower())
+    for prefix, kind in _BY_PREFIX.get(source, ()):
+        if cls is not None and path.name.lower().startswith(prefix):
+            cls = kind
     if cls is None:
         raise FileRejected(path, f"is not a {source} file: expected one of {', '.join(sorted(kinds))}")
     return cls()  # type: ignore[no-any-return]
@@ -57,7 +66,7 @@ def reader_for(source: str, path: Path) -> Reader:
 def tables_of(source: str) -> tuple[Table, ...]:
     """Every raw table a source family loads into."""
     seen: dict[str, Table] = {}
-    for cls in _READERS[source].values():
+    for cls in (*_READERS[source].values(), *(kind for _, kind in _BY_PREFIX.get(source, ()))):
         for t in cls.tables:
             seen[t.name] = t
     return tuple(seen.values())
