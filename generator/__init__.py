@@ -1,7 +1,8 @@
 """A deterministic, seedable generator of realistic source files for the ЦУР warehouse.
 
 :func:`generate` writes, into a landing folder, files of every source family exactly as
-``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``) and
+``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``,
+``pages/``) and
 ``_manifest.json`` with every file's row count and number of deliberately bad rows, and
 ``_personal_data.json`` with the personal values planted in the free texts (generator/personal.py). The same
 arguments give byte-identical files; memory stays flat however many appeals are asked for.
@@ -36,12 +37,14 @@ def generate(
     ``appeals`` ПОС appeals over ``months`` calendar months from the month of ``start``; about
     0.4 × ``appeals`` Инцидент Менеджмент incidents; max(150, ``appeals``/40) «Дело» поручения in four
     successive exports; indicator submissions of eight ministries with resubmissions; a sociological poll
-    every third month (160 weighted respondents). About
+    every third month (160 weighted respondents); the register of the bodies' official pages and their
+    weekly activity over the last three months. About
     ``bad_rate`` of rows (at least one in every file of 50 rows or more) are deliberately bad.
     """
     from generator.delo import generate_delo
     from generator.im import generate_im
     from generator.indicators import generate_indicators
+    from generator.pages import generate_pages
     from generator.personal import Planter
     from generator.polls import generate_polls
     from generator.pos import generate_pos
@@ -66,6 +69,7 @@ def generate(
     )
     generate_indicators(out_dir, catalog, period, seed, bad_rate, manifest, progress, planter)
     generate_polls(out_dir, catalog, period, seed, bad_rate, manifest)
+    generate_pages(out_dir, catalog, period, seed, bad_rate, manifest)
     planter.write(out_dir)
     manifest.write(out_dir)
     return manifest

@@ -53,7 +53,7 @@
     end
 {%- endmacro %}
 
-{#- Russian label of a source family code (pos, im, delo, indicators, surveys), for the data quality dashboard. -#}
+{#- Russian label of a source family code (pos, im, delo, indicators, surveys, pages), for the data quality dashboard. -#}
 {% macro source_name(source_expr) -%}
     {%- set names = {
         'pos': 'ПОС',
@@ -61,6 +61,7 @@
         'delo': 'СЭД «Дело»',
         'indicators': 'Показатели госпрограмм',
         'surveys': 'Опросы о качестве ответов',
+        'pages': 'Официальные страницы органов',
     } -%}
     case {{ source_expr }}
         {%- for code, name in names.items() %}
@@ -71,5 +72,5 @@
 
 {#- The source family codes, in display order (kpi_data_freshness lists every one, loaded or not). -#}
 {% macro source_codes() -%}
-    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators']) }}
+    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators', 'pages']) }}
 {%- endmacro %}

@@ -10,6 +10,7 @@ from ingestion.sources.base import FileRejected, Note, ReadContext, Reader, Reco
 from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
+from ingestion.sources.pages import REGISTER_PREFIX, PagesActivityReader, PagesRegisterReader
 from ingestion.sources.polls import FILE_PREFIX as POLL_PREFIX
 from ingestion.sources.polls import PollCsvReader
 from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
@@ -36,11 +37,13 @@ _READERS: dict[str, dict[str, type]] = {
     "surveys": {".csv": SurveyCsvReader},
     "delo": {".csv": DeloCsvReader},
     "indicators": {".xlsx": IndicatorsXlsxReader},
+    "pages": {".csv": PagesActivityReader},
 }
 SOURCES: tuple[str, ...] = tuple(_READERS)
 # source family -> ((file name prefix, reader class), ...): kinds of a family told apart by the name
 _BY_PREFIX: dict[str, tuple[tuple[str, type], ...]] = {
     "surveys": ((POLL_PREFIX, PollCsvReader),),
+    "pages": ((REGISTER_PREFIX, PagesRegisterReader),),
 }
 
 # Sources whose file name is part of the data («Дело»: the export timestamp), so that two files with
