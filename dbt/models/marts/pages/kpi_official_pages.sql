@@ -84,19 +84,10 @@ page_activity as (
 latest_followers as (
 
     select
-        activity.page_url,
-        activity.followers
+        page_url,
+        followers,
+        row_number() over (partition by page_url order by week_start desc) as week_rank
     from activity
-    inner join (
-        select
-            page_url,
-            max(week_start) as week_start
-        from activity
-        group by page_url
-    ) as latest
-        on
-            activity.page_url = latest.page_url
-            and activity.week_start = latest.week_start
 
 ),
 
@@ -111,20 +102,28 @@ obliged as (
 
 ),
 
+obliged_without_page as (
+
+    select
+        obliged.organisation_key,
+        obliged.network_code
+    from obliged
+    left join pages
+        on
+            obliged.organisation_key = pages.organisation_key
+            and obliged.network_code = pages.network_code
+    where pages.page_url is null
+
+),
+
 slots as (
 
     -- an obliged body's network without a page, and every registered page
     select
-        obliged.organisation_key,
-        obliged.network_code,
+        organisation_key,
+        network_code,
         cast(null as text) as page_url
-    from obliged
-    where not exists (
-        select 1 from pages
-        where
-            pages.organisation_key = obliged.organisation_key
-            and pages.network_code = obliged.network_code
-    )
+    from obliged_without_page
     union all
     select
         organisation_key,
@@ -197,7 +196,9 @@ final as (
     left join page_activity
         on slots.page_url = page_activity.page_url
     left join latest_followers
-        on slots.page_url = latest_followers.page_url
+        on
+            slots.page_url = latest_followers.page_url
+            and latest_followers.week_rank = 1
     left join bodies_with_pages
         on slots.organisation_key = bodies_with_pages.organisation_key
 

@@ -47,7 +47,11 @@ aggregated as (
         {{ count_if('rating >= 4') }} as rated_4_5_count,
         {{ count_if('rating <= 2') }} as rated_1_2_count
     from appeals
-    group by 1, 2, 3, 4
+    group by
+        {{ month_of('created_date') }},
+        appeal_source,
+        organisation_key,
+        sector_code
 
 ),
 
