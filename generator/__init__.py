@@ -2,8 +2,7 @@
 
 :func:`generate` writes, into a landing folder, files of every source family exactly as
 ``docs/sources.md`` describes them (``pos/``, ``im/``, ``surveys/``, ``delo/``, ``indicators/``,
-``written/``, ``platform/``) and
-``written/``, ``platform/``) and
+``written/``, ``platform/``, ``pages/``) and
 ``_manifest.json`` with every file's row count and number of deliberately bad rows, and
 ``_personal_data.json`` with the personal values planted in the free texts (generator/personal.py). The same
 arguments give byte-identical files; memory stays flat however many appeals are asked for.
@@ -39,15 +38,19 @@ def generate(
     0.4 × ``appeals`` Инцидент Менеджмент incidents; max(150, ``appeals``/40) «Дело» поручения in four
     successive exports; indicator submissions of eight ministries with resubmissions; 0.12 × ``appeals``
     written 59-ФЗ appeals and 0.15 × ``appeals`` participation-platform items (some of both linked to
-    ПОС appeals of the sample: the same person, a forwarded message). About
+    ПОС appeals of the sample: the same person, a forwarded message); a sociological poll
+    every third month (160 weighted respondents); the register of the bodies' official pages and their
+    weekly activity over the last three months. About
     ``bad_rate`` of rows (at least one in every file of 50 rows or more) are deliberately bad.
     """
     from generator.channels import pos_appeals
     from generator.delo import generate_delo
     from generator.im import generate_im
     from generator.indicators import generate_indicators
+    from generator.pages import generate_pages
     from generator.personal import Planter
     from generator.platform import generate_platform
+    from generator.polls import generate_polls
     from generator.pos import generate_pos
     from generator.surveys import SurveyWriter
     from generator.written import generate_written
@@ -77,6 +80,8 @@ def generate(
     generate_platform(
         out_dir, catalog, period, round(appeals * 0.15), seed, bad_rate, manifest, progress, planter, links
     )
+    generate_polls(out_dir, catalog, period, seed, bad_rate, manifest)
+    generate_pages(out_dir, catalog, period, seed, bad_rate, manifest)
     planter.write(out_dir)
     manifest.write(out_dir)
     return manifest

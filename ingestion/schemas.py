@@ -273,6 +273,66 @@ PLATFORM_MESSAGES = Table(
     key=("item_id",),
 )
 
+POLL_ANSWERS = Table(
+    "poll_answers",
+    "Sociological polls (offline and online), one row per anonymous respondent per question answered, "
+    "with the poll, the question and the option chosen, the respondent's municipality, sex, age group "
+    "and weight (the project's template: docs/sources.md).",
+    (
+        _c("poll_code", required=True, description="Код опроса"),
+        _c("poll_title", description="Опрос: the poll's title"),
+        _c("poll_mode", description="Способ проведения: онлайн or офлайн"),
+        _c("fieldwork_start", "date", description="Дата начала: first day of fieldwork"),
+        _c("fieldwork_end", "date", description="Дата окончания: last day of fieldwork"),
+        _c("respondent_id", required=True, description="ID респондента: anonymous code within the poll"),
+        _c("municipality_oktmo", required=True, description="ОКТМО: the respondent's municipality"),
+        _c("sex", required=True, description="Пол: М or Ж"),
+        _c("age_group", required=True, description="Возрастная группа: 18–29, 30–44, 45–59, 60+"),
+        _c("weight", "numeric(12,6)", True, "Вес: the respondent's weight, positive"),
+        _c("question_code", required=True, description="Код вопроса"),
+        _c("question_text", description="Вопрос"),
+        _c("option_code", required=True, description="Код варианта"),
+        _c("option_text", description="Вариант ответа"),
+        EXTRAS,
+    ),
+    key=("poll_code", "respondent_id", "question_code"),
+)
+
+PAGE_REGISTER = Table(
+    "page_register",
+    "Official pages of bodies in social networks (госпаблики): the register, one row per page per "
+    "register file (the project's template: docs/sources.md).",
+    (
+        _c("org_name", description="Орган: the body as the register names it"),
+        _c("org_inn", required=True, description="ИНН органа: joins the organisation dimension"),
+        _c("network", required=True, description="Соцсеть: ВКонтакте or Одноклассники"),
+        _c("page_url", required=True, description="Ссылка: the page's address"),
+        _c("page_name", description="Название страницы"),
+        _c("verified_mark", description="Отметка о верификации (госметка): Да or Нет"),
+        _c("registered_on", "date", description="Дата включения в реестр"),
+        EXTRAS,
+    ),
+    key=("page_url",),
+)
+
+PAGE_ACTIVITY = Table(
+    "page_activity",
+    "Weekly activity of official pages: one row per page per week per file.",
+    (
+        _c("page_url", required=True, description="Ссылка: the page's address (as in the register)"),
+        _c("week_start", "date", True, "Неделя с: the Monday the week starts on"),
+        _c("followers", "integer", description="Подписчики at the end of the week"),
+        _c("posts", "integer", description="Публикации in the week"),
+        _c("views", "bigint", description="Просмотры in the week"),
+        _c("reactions", "integer", description="Реакции in the week"),
+        _c("comments", "integer", description="Комментарии of residents in the week"),
+        _c("comments_answered", "integer", description="Комментарии с ответом: those the body answered"),
+        _c("last_post_on", "date", description="Последняя публикация: date of the latest post so far"),
+        EXTRAS,
+    ),
+    key=("page_url", "week_start"),
+)
+
 _EXPORTED_AT = _c("exported_at", TS, True, "When the «Дело» export was taken (from the file name)")
 
 DELO_DOC_RC = Table(
@@ -383,6 +443,9 @@ TABLES: dict[str, Table] = {
         SURVEY_RATINGS,
         WRITTEN_APPEALS,
         PLATFORM_MESSAGES,
+        POLL_ANSWERS,
+        PAGE_REGISTER,
+        PAGE_ACTIVITY,
         DELO_DOC_RC,
         DELO_RESOLUTION,
         DELO_REPLY,

@@ -43,6 +43,10 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("kpi_written_appeals", "month_start"),
     Dataset("kpi_platform_messages", "month_start"),
     Dataset("kpi_appeals_all_channels", "month_start"),
+    Dataset("kpi_satisfaction", "month_start"),
+    Dataset("kpi_poll_results", "fieldwork_start", sector_column=None),
+    Dataset("kpi_official_pages", None),
+    Dataset("kpi_page_activity", "week_start"),
 )
 
 DATASET_BY_MART = {d.mart: d for d in DATASETS}
@@ -446,7 +450,8 @@ CHANNEL_ROWS: tuple[tuple[Chart, ...], ...] = (
 APPEALS = Dashboard(
     "appeals_analysis",
     "Анализ обращений",
-    "Обращения граждан (ПОС и Инцидент Менеджмент) в разрезах: отрасль, муниципалитет, орган, канал, тема.",
+    "Обращения граждан по всем каналам (ПОС, Инцидент Менеджмент, письменные по 59-ФЗ, платформа региона) "
+    "в разрезах: отрасль, муниципалитет, орган, канал, тема.",
     (
         (
             big_number("app_total", "Обращений", "kpi_appeals", "appeals", ",d"),
@@ -674,4 +679,127 @@ QUALITY = Dashboard(
     ),
 )  # fmt: skip
 
-DASHBOARDS: tuple[Dashboard, ...] = (LEADERSHIP, APPEALS, RATING, DECISIONS, PROGRAMMES, QUALITY)
+SATISFACTION = Dashboard(
+    "satisfaction_polls",
+    "Удовлетворённость и опросы",
+    "Оценки заявителей по ответам (опрос ПОС и Инцидент Менеджмент) по органам, отраслям и месяцам; "
+    "результаты социологических опросов: взвешенные доли с погрешностью.",
+    (
+        (
+            big_number("sat_rated", "Оценок ответов", "kpi_satisfaction", "sat_rated", ",d"),
+            big_number("sat_average", "Средняя оценка", "kpi_satisfaction", "sat_average", ",.2f"),
+            big_number("sat_good", "Доля оценок 4–5", "kpi_satisfaction", "sat_share_4_5", ".1%",
+                       subheader="цель — 60 %"),
+            big_number("sat_bad", "Доля оценок 1–2", "kpi_satisfaction", "sat_share_1_2", ".1%"),
+        ),
+        (
+            trend("sat_trend", "Доля оценок 4–5 по месяцам и цель", "kpi_satisfaction",
+                  ["sat_share_4_5", "sat_target"], ".0%", width=6),
+            ranking("sat_sectors", "Доля оценок 4–5 по отраслям", "kpi_satisfaction", "sector_name",
+                    ["sat_share_4_5"], ".0%", weakest=True, width=6),
+        ),
+        (
+            table("sat_bodies", "Удовлетворённость по органам власти", "kpi_satisfaction",
+                  ["organisation_name", "organisation_kind", "sector_name"],
+                  ["sat_rated", "sat_average", "sat_share_4_5", "sat_share_1_2", "sat_share_rated"],
+                  sort_by="sat_rated"),
+        ),
+        (
+            table("poll_results", "Результаты опросов: доли с погрешностью (95 %)", "kpi_poll_results",
+                  ["poll_title", "question_text", "option_text", "is_reliable"],
+                  ["poll_share", "poll_margin", "poll_share_low", "poll_share_high",
+                   "poll_effective_base", "poll_respondents"], sort_by="poll_share"),
+        ),
+        (
+            ranking("poll_options", "Ответы на вопросы опросов (взвешенные доли)", "kpi_poll_results",
+                    "option_text", ["poll_share"], ".0%", width=6, limit=30),
+            big_number("poll_count", "Проведено опросов", "kpi_poll_results", "poll_count", ",d",
+                       width=6, subheader="за выбранный период"),
+        ),
+        (status_chart("sat_status", ["kpi_satisfaction", "kpi_poll_results"]),),
+    ),
+    (
+        _period("kpi_satisfaction"),
+        Filter("Отрасль", "sector_name", "kpi_satisfaction"),
+        Filter("Орган власти", "organisation_name", "kpi_satisfaction"),
+        Filter("Тип органа", "organisation_kind", "kpi_satisfaction"),
+        Filter("Опрос", "poll_title", "kpi_poll_results"),
+        Filter("Вопрос", "question_text", "kpi_poll_results"),
+    ),
+    purpose=(
+        "Applicants' satisfaction with the answers (response-survey ratings) by body, sector and "
+        "month against the 60 % target, and sociological poll results as weighted shares with their "
+        "95 % margin of error."
+    ),
+)  # fmt: skip
+
+def is_false(column: str) -> dict[str, Any]:
+    return {"clause": "WHERE", "subject": column, "operator": "IS FALSE", "comparator": None,
+            "expressionType": "SIMPLE"}  # fmt: skip
+
+
+PAGES = Dashboard(
+    "official_pages",
+    "Официальные страницы органов власти",
+    "Госпаблики органов власти во «ВКонтакте» и «Одноклассниках»: органы без страниц, молчащие страницы, "
+    "ответы на комментарии жителей.",
+    (
+        (
+            big_number("op_without", "Органов без страницы", "kpi_official_pages",
+                       "op_bodies_without_page", ",d", subheader="ОИВ и ОМСУ"),
+            big_number("op_silent", "Молчащих страниц", "kpi_official_pages", "op_silent", ",d",
+                       subheader="нет публикаций дольше 14 дней"),
+            big_number("op_unverified", "Страниц без госметки", "kpi_official_pages", "op_unverified",
+                       ",d"),
+            big_number("op_answered", "Доля комментариев с ответом", "kpi_official_pages",
+                       "op_share_answered", ".1%"),
+        ),
+        (
+            rows("op_no_page", "Органы без официальной страницы", "kpi_official_pages",
+                 ["organisation_name", "organisation_kind", "network_name", "has_any_page"],
+                 "organisation_name", where=[is_false("has_page")], ascending=True, width=6),
+            rows("op_silent_list", "Молчащие страницы", "kpi_official_pages",
+                 ["organisation_name", "network_name", "page_url", "last_post_on", "days_since_last_post",
+                  "as_of_date"], "days_since_last_post", where=[is_true("is_silent")], width=6,
+                 time_format="%d.%m.%Y"),
+        ),
+        (
+            table("op_bodies", "Ответы на комментарии жителей по органам", "kpi_official_pages",
+                  ["organisation_name", "sector_name"],
+                  ["op_share_answered", "op_comments", "op_pages", "op_followers"],
+                  where=[is_true("has_page")], sort_by="op_comments", width=6),
+            ranking("op_sectors", "Доля комментариев с ответом по отраслям", "kpi_official_pages",
+                    "sector_name", ["op_share_answered"], ".0%", weakest=True, width=6),
+        ),
+        (
+            trend("op_weekly", "Комментарии жителей и ответы по неделям", "kpi_page_activity",
+                  ["pg_comments", "pg_answered"], ",d", grain="P1W", bar=True, width=6),
+            trend("op_posts", "Публикации по неделям и соцсетям", "kpi_page_activity", ["pg_posts"],
+                  ",d", groupby=["network_name"], grain="P1W", width=6),
+        ),
+        (status_chart("op_status", ["kpi_official_pages", "kpi_page_activity"]),),
+    ),
+    (
+        _period("kpi_page_activity"),
+        Filter("Отрасль", "sector_name", "kpi_official_pages"),
+        Filter("Тип органа", "organisation_kind", "kpi_official_pages"),
+        Filter("Соцсеть", "network_name", "kpi_official_pages"),
+        Filter("Орган власти", "organisation_name", "kpi_official_pages"),
+    ),
+    purpose=(
+        "Official pages of the bodies in social networks (270-ФЗ): obliged bodies without a page, "
+        "pages silent for more than pages_silent_days days before the data's as-of date, unverified "
+        "pages, and the share of residents' comments answered per body and sector."
+    ),
+)  # fmt: skip
+
+DASHBOARDS: tuple[Dashboard, ...] = (
+    LEADERSHIP,
+    APPEALS,
+    RATING,
+    DECISIONS,
+    PROGRAMMES,
+    QUALITY,
+    SATISFACTION,
+    PAGES,
+)

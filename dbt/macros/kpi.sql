@@ -53,7 +53,7 @@
     end
 {%- endmacro %}
 
-{#- Russian label of a source family code (pos, im, delo, indicators, surveys, written, platform), for the data quality dashboard. -#}
+{#- Russian label of a source family code (pos, im, delo, indicators, surveys, written, platform, pages), for the data quality dashboard. -#}
 {% macro source_name(source_expr) -%}
     {%- set names = {
         'pos': 'ПОС',
@@ -63,6 +63,7 @@
         'surveys': 'Опросы о качестве ответов',
         'written': 'Письменные обращения (СЭД)',
         'platform': 'Платформа обратной связи региона',
+        'pages': 'Официальные страницы органов',
     } -%}
     case {{ source_expr }}
         {%- for code, name in names.items() %}
@@ -73,5 +74,5 @@
 
 {#- The source family codes, in display order (kpi_data_freshness lists every one, loaded or not). -#}
 {% macro source_codes() -%}
-    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators', 'written', 'platform']) }}
+    {{ return(['pos', 'im', 'surveys', 'delo', 'indicators', 'written', 'platform', 'pages']) }}
 {%- endmacro %}

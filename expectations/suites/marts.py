@@ -602,6 +602,141 @@ KPI_DATA_FRESHNESS_SUITE = mart_suite(
     "Freshness per source: batches, last load, the latest business date in the data.",
 )
 
+# ---- satisfaction surveys and polls ---------------------------------------------------------------
+
+FCT_POLL_ANSWERS_SUITE = mart_suite(
+    "fct_poll_answers",
+    (
+        totals_match(
+            RECONCILES_WITH_RAW,
+            "select poll_code as k, count(*) as total from {batch} t group by poll_code",
+            "select trim(poll_code) as k, count(distinct (trim(respondent_id), trim(question_code)))"
+            " as total from raw.poll_answers group by trim(poll_code)",
+        ),
+    ),
+    "Poll answers: one row per anonymous respondent per question, with municipality, sex, age, weight.",
+)
+
+KPI_POLL_RESULTS_SUITE = mart_suite(
+    "kpi_poll_results",
+    (
+        not_above("option_respondents_count", "respondents_count"),
+        no_rows(
+            "shares of a question's options add up to 1",
+            "select poll_code, question_code, sum(share) from {batch}"
+            " group by poll_code, question_code having abs(sum(share) - 1) > 0.001",
+        ),
+        no_rows(
+            "share lies within its interval",
+            "select poll_code, question_code, option_code from {batch}"
+            " where share < share_low or share > share_high",
+        ),
+        no_rows(
+            "effective base is at most the respondents",
+            "select poll_code, question_code from {batch} where effective_base > respondents_count + 0.01",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select poll_code || '/' || question_code as k, sum(option_respondents_count) as total"
+            " from {batch} t group by poll_code, question_code",
+            "select poll_code || '/' || question_code as k, count(*) as total from marts.fct_poll_answers"
+            " group by poll_code, question_code",
+        ),
+    ),
+    "Poll results: weighted share per option with its 95 % margin of error (Kish's effective base).",
+)
+
+KPI_SATISFACTION_SUITE = mart_suite(
+    "kpi_satisfaction",
+    (
+        *non_negative("answered_count", "rated_count", "rating_sum"),
+        not_above("rated_4_5_count", "rated_count"),
+        not_above("rated_1_2_count", "rated_count"),
+        no_rows(
+            "the ratings sum lies within 1..5 per rating",
+            "select month_start, organisation_key from {batch}"
+            " where rating_sum < rated_count or rating_sum > 5 * rated_count",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select appeal_source as k, sum(rated_count) as total from {batch} t group by appeal_source",
+            "select appeal_source as k, count(rating) as total from marts.fct_appeals group by appeal_source",
+        ),
+        totals_match(
+            "4–5 ratings reconcile with kpi_appeals",
+            "select month_start || '/' || organisation_key as k, sum(rated_4_5_count) as total"
+            " from {batch} t group by month_start, organisation_key",
+            "select month_start || '/' || organisation_key as k, sum(rated_4_5_count) as total"
+            " from marts.kpi_appeals group by month_start, organisation_key",
+        ),
+    ),
+    "Satisfaction with the answers: ratings by month, source, body and sector.",
+)
+
+# ---- official pages (госпаблики) -----------------------------------------------------------------
+
+PAGES_WITHOUT_BODY = "every registered page is listed once"
+
+FCT_PAGE_ACTIVITY_SUITE = mart_suite(
+    "fct_page_activity",
+    (
+        *non_negative("followers"),
+        not_above("comments_answered", "comments"),
+        totals_match(
+            RECONCILES_WITH_RAW,
+            "select page_url as k, count(*) as total from {batch} t group by page_url",
+            "select trim(page_url) as k, count(distinct week_start) as total from raw.page_activity"
+            " group by trim(page_url)",
+        ),
+    ),
+    "Weekly activity of the bodies' official pages, with the body and the network.",
+)
+
+KPI_PAGE_ACTIVITY_SUITE = mart_suite(
+    "kpi_page_activity",
+    (
+        not_above("comments_answered", "comments"),
+        no_rows(
+            "share_answered is null exactly when there is no comment",
+            "select page_url, week_start from {batch} where (share_answered is null) <> (comments = 0)",
+        ),
+        totals_match(
+            RECONCILES_WITH_FACTS,
+            "select network_code as k, sum(comments) as total from {batch} t group by network_code",
+            "select network_code as k, sum(comments) as total from marts.fct_page_activity"
+            " group by network_code",
+        ),
+    ),
+    "Weekly activity of official pages by body and sector, with the share of comments answered.",
+)
+
+KPI_OFFICIAL_PAGES_SUITE = mart_suite(
+    "kpi_official_pages",
+    (
+        not_above("comments_answered", "comments"),
+        no_rows(
+            "a row without a page is an obliged body's",
+            "select organisation_key, network_code from {batch} where not has_page and not is_obliged",
+        ),
+        no_rows(
+            "only a page can be silent",
+            "select organisation_key, network_code from {batch} where is_silent and not has_page",
+        ),
+        no_rows(
+            "a body without any page has no page here",
+            "select organisation_key, network_code from {batch} where has_page and not has_any_page",
+        ),
+        totals_match(
+            PAGES_WITHOUT_BODY,
+            "select network_code as k, count(page_url) as total from {batch} t group by network_code",
+            "select case network when 'ВКонтакте' then 'vk' else 'ok' end as k, count(*) as total"
+            " from raw.page_register where batch_id = (select max(batch_id) from raw.page_register)"
+            " group by 1",
+        ),
+    ),
+    "Official pages as of the data's date: bodies without a page, silent pages, comments answered.",
+)
+
 MART_SUITES: tuple[SuiteSpec, ...] = (
     FCT_APPEALS_SUITE,
     FCT_DECISIONS_SUITE,
@@ -620,6 +755,12 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     KPI_APPEALS_WEEKLY_SUITE,
     KPI_SOURCE_LOADS_SUITE,
     KPI_DATA_FRESHNESS_SUITE,
+    FCT_POLL_ANSWERS_SUITE,
+    KPI_POLL_RESULTS_SUITE,
+    KPI_SATISFACTION_SUITE,
+    FCT_PAGE_ACTIVITY_SUITE,
+    KPI_PAGE_ACTIVITY_SUITE,
+    KPI_OFFICIAL_PAGES_SUITE,
 )
 
 # The latest business time each mart's data describes (timestamptz SQL, run on the warehouse).
@@ -627,6 +768,8 @@ _APPEALS_AS_OF = "select max(source_updated_at) from marts.fct_appeals"
 _DECISIONS_AS_OF = "select max(exported_at) from marts.fct_decisions"
 _INDICATORS_AS_OF = "select max(submitted_at)::timestamptz from marts.fct_indicator_values"
 _LOADS_AS_OF = "select max(finished_at) from raw.load_batches where status = 'loaded'"
+_POLLS_AS_OF = "select max(fieldwork_end)::timestamptz from marts.fct_poll_answers"
+_PAGES_AS_OF = "select max(week_end)::timestamptz from marts.fct_page_activity"
 
 DATA_AS_OF: dict[str, str] = {
     "fct_appeals": _APPEALS_AS_OF,
@@ -646,4 +789,10 @@ DATA_AS_OF: dict[str, str] = {
     "kpi_indicator_progress": _INDICATORS_AS_OF,
     "kpi_source_loads": _LOADS_AS_OF,
     "kpi_data_freshness": _LOADS_AS_OF,
+    "fct_poll_answers": _POLLS_AS_OF,
+    "kpi_poll_results": _POLLS_AS_OF,
+    "kpi_satisfaction": _APPEALS_AS_OF,
+    "fct_page_activity": _PAGES_AS_OF,
+    "kpi_page_activity": _PAGES_AS_OF,
+    "kpi_official_pages": _PAGES_AS_OF,
 }

@@ -31,6 +31,9 @@ from ingestion.schemas import (
     DELO_RESOLUTION,
     IM_INCIDENTS,
     INDICATOR_VALUES,
+    PAGE_ACTIVITY,
+    PAGE_REGISTER,
+    POLL_ANSWERS,
     POS_APPEAL_EVENTS,
     POS_APPEALS,
     RAW_SCHEMA,
@@ -38,6 +41,11 @@ from ingestion.schemas import (
     Table,
 )
 from ingestion.sources import SOURCES
+from ingestion.sources.pages import NETWORKS, REGISTER_PREFIX, VERIFIED_MARKS
+from ingestion.sources.polls import AGE_GROUPS as POLL_AGE_GROUPS
+from ingestion.sources.polls import FILE_PREFIX as POLL_PREFIX
+from ingestion.sources.polls import MODES as POLL_MODES
+from ingestion.sources.polls import SEXES as POLL_SEXES
 
 POS_STATUSES = (
     "MODERATION_NEW",
@@ -74,9 +82,12 @@ def rows_in_loaded_batch(source: str) -> Check:
     )
 
 
-def rows_match_batch(source: str, file_suffix: str | None = None) -> Check:
-    """For every loaded batch of the source (and file kind), rows in the table = ``rows_loaded``."""
+def rows_match_batch(source: str, file_suffix: str | None = None, file_like: str | None = None) -> Check:
+    """For every loaded batch of the source (and file kind: by the name's suffix, or its ``ilike``
+    pattern), rows in the table = ``rows_loaded``."""
     suffix = f" and b.file_name ilike '%\\_{file_suffix}'" if file_suffix else ""
+    if file_like:
+        suffix += f" and b.file_name ilike '{file_like}'"
     return no_rows(
         ROWS_MATCH_BATCH,
         "select b.batch_id, b.file_name, b.rows_loaded, count(t.batch_id) as rows_in_table"
@@ -87,13 +98,19 @@ def rows_match_batch(source: str, file_suffix: str | None = None) -> Check:
 
 
 def raw_table_suite(
-    table: Table, source: str, checks: tuple[Check, ...], *, one_row_per_record: str | bool = True
+    table: Table,
+    source: str,
+    checks: tuple[Check, ...],
+    *,
+    one_row_per_record: str | bool = True,
+    file_like: str | None = None,
 ) -> SuiteSpec:
     """The suite of a raw table: the checks derived from its definition, then ``checks``.
 
     ``one_row_per_record``: True when every loaded record of the source gives one row here; a file
     suffix (``resolution.csv``) when only the source's files of that kind feed the table; False when
-    the table is not fed one row per record (then there is no row-count reconciliation).
+    the table is not fed one row per record (then there is no row-count reconciliation). ``file_like``:
+    the ``ilike`` pattern of the names of the files that feed it, when the family has several kinds.
     """
     columns = {"batch_id": "bigint", "source_row": "integer", **{c.name: c.pg_type for c in table.columns}}
     required = [c.name for c in table.columns if c.required]
@@ -106,7 +123,7 @@ def raw_table_suite(
     ]
     if one_row_per_record:
         suffix = one_row_per_record if isinstance(one_row_per_record, str) else None
-        derived.append(rows_match_batch(source, suffix))
+        derived.append(rows_match_batch(source, suffix, file_like))
     return SuiteSpec(RAW_SCHEMA, table.name, (*derived, *checks), table.description)
 
 
@@ -170,6 +187,55 @@ SURVEY_RATINGS_SUITE = raw_table_suite(
         in_set("appeal_system", ("ПОС", "Инцидент Менеджмент")),
         between("rating", *RATINGS),
     ),
+    file_like="survey\\_ratings\\_%",
+)
+
+POLL_ANSWERS_SUITE = raw_table_suite(
+    POLL_ANSWERS,
+    "surveys",
+    (
+        in_set("sex", POLL_SEXES),
+        in_set("age_group", POLL_AGE_GROUPS),
+        in_set("poll_mode", POLL_MODES),
+        no_rows("weight > 0", "select source_row, weight from {batch} where weight <= 0"),
+        unique_within("batch_id", "poll_code", "respondent_id", "question_code"),
+    ),
+    file_like=POLL_PREFIX.replace("_", "\\_") + "%",
+)
+
+PAGE_REGISTER_SUITE = raw_table_suite(
+    PAGE_REGISTER,
+    "pages",
+    (
+        unique_within("batch_id", "page_url"),
+        in_set("network", tuple(NETWORKS)),
+        in_set("verified_mark", VERIFIED_MARKS),
+        no_rows(
+            "page_url is on its network's site",
+            "select source_row, network, page_url from {batch} where not ("
+            " (network = 'ВКонтакте' and page_url ~* '^https?://(www\\.|m\\.)?vk\\.(com|ru)/.')"
+            " or (network = 'Одноклассники' and page_url ~* '^https?://(www\\.|m\\.)?ok\\.ru/.'))",
+        ),
+    ),
+    file_like=REGISTER_PREFIX.replace("_", "\\_") + "%",
+)
+
+PAGE_ACTIVITY_SUITE = raw_table_suite(
+    PAGE_ACTIVITY,
+    "pages",
+    (
+        unique_within("batch_id", "page_url", "week_start"),
+        *non_negative("followers", "posts", "views", "reactions", "comments", "comments_answered"),
+        no_rows(
+            "comments_answered <= comments",
+            "select source_row, comments, comments_answered from {batch} where comments_answered > comments",
+        ),
+        no_rows(
+            "week_start is a Monday",
+            "select source_row, week_start from {batch} where extract(isodow from week_start) <> 1",
+        ),
+    ),
+    file_like="pages\\_activity\\_%",
 )
 
 DELO_DOC_RC_SUITE = raw_table_suite(
@@ -309,6 +375,9 @@ RAW_SUITES: tuple[SuiteSpec, ...] = (
     POS_APPEAL_EVENTS_SUITE,
     IM_INCIDENTS_SUITE,
     SURVEY_RATINGS_SUITE,
+    POLL_ANSWERS_SUITE,
+    PAGE_REGISTER_SUITE,
+    PAGE_ACTIVITY_SUITE,
     DELO_DOC_RC_SUITE,
     DELO_RESOLUTION_SUITE,
     DELO_REPLY_SUITE,

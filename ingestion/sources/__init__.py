@@ -10,7 +10,10 @@ from ingestion.sources.base import FileRejected, Note, ReadContext, Reader, Reco
 from ingestion.sources.delo import DeloCsvReader
 from ingestion.sources.im import ImXlsxReader
 from ingestion.sources.indicators import IndicatorsXlsxReader
+from ingestion.sources.pages import REGISTER_PREFIX, PagesActivityReader, PagesRegisterReader
 from ingestion.sources.platform_messages import PlatformCsvReader
+from ingestion.sources.polls import FILE_PREFIX as POLL_PREFIX
+from ingestion.sources.polls import PollCsvReader
 from ingestion.sources.pos import PosCsvReader, PosJsonLinesReader
 from ingestion.sources.surveys import SurveyCsvReader
 from ingestion.sources.written import WrittenCsvReader
@@ -38,8 +41,14 @@ _READERS: dict[str, dict[str, type]] = {
     "indicators": {".xlsx": IndicatorsXlsxReader},
     "written": {".csv": WrittenCsvReader},
     "platform": {".csv": PlatformCsvReader},
+    "pages": {".csv": PagesActivityReader},
 }
 SOURCES: tuple[str, ...] = tuple(_READERS)
+# source family -> ((file name prefix, reader class), ...): kinds of a family told apart by the name
+_BY_PREFIX: dict[str, tuple[tuple[str, type], ...]] = {
+    "surveys": ((POLL_PREFIX, PollCsvReader),),
+    "pages": ((REGISTER_PREFIX, PagesRegisterReader),),
+}
 
 # Sources whose file name is part of the data («Дело»: the export timestamp), so that two files with
 # the same bytes but different names are different batches (an unchanged table in a later export).
@@ -53,6 +62,9 @@ def reader_for(source: str, path: Path) -> Reader:
     except KeyError:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}") from None
     cls = kinds.get(path.suffix.lower())
+    for prefix, kind in _BY_PREFIX.get(source, ()):
+        if cls is not None and path.name.lower().startswith(prefix):
+            cls = kind
     if cls is None:
         raise FileRejected(path, f"is not a {source} file: expected one of {', '.join(sorted(kinds))}")
     return cls()  # type: ignore[no-any-return]
@@ -61,7 +73,7 @@ def reader_for(source: str, path: Path) -> Reader:
 def tables_of(source: str) -> tuple[Table, ...]:
     """Every raw table a source family loads into."""
     seen: dict[str, Table] = {}
-    for cls in _READERS[source].values():
+    for cls in (*_READERS[source].values(), *(kind for _, kind in _BY_PREFIX.get(source, ()))):
         for t in cls.tables:
             seen[t.name] = t
     return tuple(seen.values())

@@ -57,6 +57,8 @@ DASHBOARDS = {
         {"kpi_programme_achievement", "kpi_indicator_progress"},
     ),
     "data_quality": ("Качество и свежесть данных", {"kpi_source_loads", "kpi_data_freshness"}),
+    "satisfaction_polls": ("Удовлетворённость и опросы", {"kpi_satisfaction", "kpi_poll_results"}),
+    "official_pages": ("Официальные страницы органов власти", {"kpi_official_pages", "kpi_page_activity"}),
 }
 
 

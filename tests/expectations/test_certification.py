@@ -341,6 +341,50 @@ CASES: list[tuple[str, str, set[str]]] = [
         " where channel_group = 'platform')",
         {MATCHED_COUNTED_ONCE},
     ),
+    # satisfaction, polls and official pages
+    (
+        "marts.fct_poll_answers",
+        "delete from marts.fct_poll_answers where ctid in (select ctid from marts.fct_poll_answers limit 1)",
+        {RECONCILES_WITH_RAW},
+    ),
+    (
+        "marts.kpi_poll_results",
+        "update marts.kpi_poll_results set option_respondents_count = option_respondents_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_poll_results"
+        " where option_respondents_count + 1 < respondents_count)",
+        {RECONCILES_WITH_FACTS},
+    ),
+    (
+        "marts.kpi_poll_results",
+        "update marts.kpi_poll_results set share = share + 0.05, share_high = least(share_high + 0.05, 1)"
+        " where ctid = (select min(ctid) from marts.kpi_poll_results where share_high < 0.9)",
+        {"shares of a question's options add up to 1"},
+    ),
+    (
+        "marts.kpi_satisfaction",
+        "update marts.kpi_satisfaction set rated_4_5_count = rated_4_5_count + 1"
+        " where ctid = (select min(ctid) from marts.kpi_satisfaction where rated_4_5_count + 1 <= rated_count"
+        " and rated_1_2_count + rated_4_5_count < rated_count)",
+        {"4–5 ratings reconcile with kpi_appeals"},
+    ),
+    (
+        "marts.fct_page_activity",
+        "delete from marts.fct_page_activity where ctid in"
+        " (select ctid from marts.fct_page_activity limit 1)",
+        {RECONCILES_WITH_RAW},
+    ),
+    (
+        "marts.kpi_page_activity",
+        "update marts.kpi_page_activity set share_answered = 0"
+        " where ctid = (select min(ctid) from marts.kpi_page_activity where comments = 0)",
+        {"share_answered is null exactly when there is no comment"},
+    ),
+    (
+        "marts.kpi_official_pages",
+        "update marts.kpi_official_pages set is_silent = true"
+        " where ctid = (select min(ctid) from marts.kpi_official_pages where not has_page)",
+        {"only a page can be silent"},
+    ),
 ]
 
 

@@ -19,7 +19,7 @@ from expectations.context import sqlalchemy_url
 from expectations.runner import UnknownSuiteError
 from expectations.suites import RAW_SUITES
 from ingestion.load import load_landing
-from ingestion.sources import delo, im, platform_messages, pos, surveys, written
+from ingestion.sources import delo, im, pages, platform_messages, polls, pos, surveys, written
 from tests import factories as f
 
 RAW = [s.name for s in RAW_SUITES]
@@ -92,6 +92,42 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [f.platform_row("1"), f.platform_row("2", **{"Тип": "Инициатива", "Статус": "На голосовании"})],
         encoding="utf-8-sig",
     )
+    poll = {
+        "Код опроса": "ОПРОС-2026-03",
+        "Способ проведения": "онлайн",
+        "ОКТМО": "95701000",
+        "Пол": "Ж",
+        "Возрастная группа": "30–44",
+        "Вес": "1,2",
+        "Код вопроса": "q1",
+        "Код варианта": "2",
+    }
+    f.write_csv(
+        root / "surveys" / "poll_answers_2026-03.csv",
+        polls.HEADER,
+        [{**poll, "ID респондента": "R1"}, {**poll, "ID респондента": "R2", "Пол": "М", "Вес": "0,8"}],
+        encoding="utf-8-sig",
+    )
+    register = {"ИНН": "1901000001", "Соцсеть": "ВКонтакте", "Отметка о верификации": "Да"}
+    f.write_csv(
+        root / "pages" / "pages_register_2026-03-31.csv",
+        pages.REGISTER_HEADER,
+        [
+            {**register, "Ссылка": "https://vk.com/minstroy19"},
+            {**register, "Соцсеть": "Одноклассники", "Ссылка": "https://ok.ru/group/1"},
+        ],
+        encoding="utf-8-sig",
+    )
+    week = {"Ссылка": "https://vk.com/minstroy19", "Подписчики": "100", "Комментарии": "4"}
+    f.write_csv(
+        root / "pages" / "pages_activity_2026-03.csv",
+        pages.ACTIVITY_HEADER,
+        [
+            {**week, "Неделя с": "02.03.2026", "Комментарии с ответом": "3"},
+            {**week, "Неделя с": "09.03.2026", "Комментарии": "0", "Комментарии с ответом": "0"},
+        ],
+        encoding="utf-8-sig",
+    )
     f.write_indicators(
         root / "indicators" / "minzdrav_2026-04.xlsx",
         {
@@ -110,7 +146,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def loaded(dsn: str, landing: Path) -> str:
     results = load_landing(dsn, landing)
-    assert [r.status for r in results] == ["loaded"] * 11, [(r.file_name, r.error) for r in results]
+    assert [r.status for r in results] == ["loaded"] * 14, [(r.file_name, r.error) for r in results]
     return dsn
 
 
@@ -236,6 +272,22 @@ CASES: list[tuple[str, str, set[str]]] = [
         "raw.survey_ratings",
         "update raw.survey_ratings set appeal_system = 'Почта' where appeal_id = 2",
         {"appeal_system in allowed set"},
+    ),
+    (
+        "raw.poll_answers",
+        "update raw.poll_answers set sex = 'мужской', weight = 0 where respondent_id = 'R2'",
+        {"sex in allowed set", "weight > 0"},
+    ),
+    (
+        "raw.page_register",
+        "update raw.page_register set page_url = 'https://ok.ru/group/5' where network = 'ВКонтакте'",
+        {"page_url is on its network's site"},
+    ),
+    (
+        "raw.page_activity",
+        "update raw.page_activity set comments_answered = 5, week_start = week_start + 1"
+        " where week_start = '2026-03-02'",
+        {"comments_answered <= comments", "week_start is a Monday"},
     ),
     (
         "raw.delo_doc_rc",

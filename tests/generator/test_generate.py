@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator import Manifest, generate
+from generator.catalog import load_catalog
 from generator.personal import PERSONAL_DATA_NAME, read_planted
 
 SMALL = {"appeals": 600, "months": 3, "start": date(2025, 11, 1)}
@@ -96,6 +97,7 @@ def test_manifest_lists_every_file_with_its_rows(sample: tuple[Path, Manifest, f
         "indicators",
         "written",
         "platform",
+        "pages",
     }
 
 
@@ -115,6 +117,48 @@ def test_file_names_follow_the_format_doc(sample: tuple[Path, Manifest, float]) 
     stamps = {n.split("_")[1] for n in delo}
     assert len(stamps) >= 2 and len(delo) == 4 * len(stamps)
     assert all(n.startswith("indicators_") for n in (p.name for p in (out / "indicators").iterdir()))
+    assert "poll_answers_2025-12.csv" in {p.name for p in (out / "surveys").iterdir()}
+    assert sorted(p.name for p in (out / "pages").iterdir()) == [
+        "pages_activity_2025-11.csv",
+        "pages_activity_2025-12.csv",
+        "pages_activity_2026-01.csv",
+        "pages_register_2026-01-31.csv",
+    ]
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def test_the_poll_has_weighted_respondents_and_a_question_with_a_tiny_base(
+    sample: tuple[Path, Manifest, float],
+) -> None:
+    out, _, _ = sample
+    rows = _csv_rows(out / "surveys" / "poll_answers_2025-12.csv")
+    by_question: dict[str, set[str]] = {}
+    for r in rows:
+        by_question.setdefault(r["Код вопроса"], set()).add(r["ID респондента"])
+    assert len(by_question["q1"]) >= 150 and 0 < len(by_question["q4"]) < 30
+    weights = {float(r["Вес"].replace(",", ".")) for r in rows if r["Вес"] != "0"}
+    assert len(weights) > 10 and min(weights) > 0
+
+
+def test_the_pages_have_the_cases_that_break_the_rules(sample: tuple[Path, Manifest, float]) -> None:
+    out, _, _ = sample
+    register = _csv_rows(out / "pages" / "pages_register_2026-01-31.csv")
+    activity = [
+        r
+        for m in ("2025-11", "2025-12", "2026-01")
+        for r in _csv_rows(out / "pages" / f"pages_activity_{m}.csv")
+    ]
+    registered = {r["ИНН"] for r in register}
+    obliged = {o.inn for o in load_catalog().organisations if o.kind in ("ОИВ", "ОМСУ")}
+    assert len(obliged - registered) >= 2  # obliged bodies without a page
+    assert {r["Отметка о верификации"] for r in register} == {"Да", "Нет"}
+    assert any(r["Комментарии"] == "0" for r in activity)
+    assert any(r["Последняя публикация"] == "" for r in activity)  # a page that never posted
+    assert {r["Ссылка"] for r in register} - {r["Ссылка"] for r in activity}  # registered, no activity
 
 
 def test_pos_csv_variant_is_cp1251_with_semicolons(tmp_path: Path) -> None:

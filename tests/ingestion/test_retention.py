@@ -25,6 +25,7 @@ from generator.personal import read_planted
 from ingestion.load import load_landing
 from ingestion.retention import PurgeReport, purge_raw_personal_data
 from ingestion.schemas import TABLES
+from ingestion.sources import SOURCES
 
 OLD = "400 days"
 PERIOD = 365
@@ -57,7 +58,7 @@ def loaded(dsn: str, landing: Path) -> tuple[str, set[int]]:
         sources = conn.execute(
             "select count(distinct source) from raw.load_batches where batch_id = any(%s)", (sorted(old),)
         ).fetchone()
-    assert sources == (7,)
+    assert sources == (len(SOURCES),)
     return dsn, old
 
 

@@ -32,6 +32,8 @@ EXPECTED_DASHBOARDS = {
     "decisions_control": "Контроль исполнения поручений",
     "programme_targets": "Целевые показатели программ",
     "data_quality": "Качество и свежесть данных",
+    "satisfaction_polls": "Удовлетворённость и опросы",
+    "official_pages": "Официальные страницы органов власти",
 }
 
 

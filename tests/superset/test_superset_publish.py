@@ -189,7 +189,7 @@ def test_publish_logs_in_imports_the_whole_bundle_once_and_syncs_certification()
     assert "certification" not in puts[f"/api/v1/dataset/{ids['kpi_authority_rating']}"]
     assert sorted(summary.datasets_changed) == ["kpi_appeals", "kpi_authority_rating"]
     assert summary.certified == ["kpi_appeals"] and "kpi_authority_rating" in summary.withdrawn
-    assert summary.counts == {"database": 1, "dataset": 17, "chart": 74, "dashboard": 6}
+    assert summary.counts == {"database": 1, "dataset": 21, "chart": 96, "dashboard": 8}
     assert summary.dashboards["leadership_overview"] == f"{BASE_URL}/superset/dashboard/leadership_overview/"
     assert replay.pending == []
 

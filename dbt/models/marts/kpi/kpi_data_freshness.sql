@@ -1,5 +1,6 @@
 -- Freshness per source family for the data quality dashboard: one row for each of pos, im, surveys,
--- delo and indicators, even before its first load (then the counts are 0 and the dates null).
+-- delo, indicators, written, platform and pages, even before its first load (then the counts are 0
+-- and the dates null).
 --   batches_count, rows_*   over the source's LOADED batches (failed and rejected files are in
 --                           kpi_source_loads)
 --   last_loaded_at          when the last loaded batch finished
@@ -7,7 +8,8 @@
 --                           date of an appeal, surveys the latest local date of a rating, «Дело» the
 --                           date of the latest export, indicators the end of the latest period with a
 --                           reported fact, written appeals the latest registration date, the
---                           platform the latest local creation date
+--                           platform the latest local creation date, pages the end of the latest
+--                           week of activity
 
 with
 
@@ -67,6 +69,11 @@ business_dates as (
         max(period_end) as data_as_of
     from {{ ref('fct_indicator_values') }}
     where fact_value is not null
+    union all
+    select
+        'pages' as source,
+        max(week_end) as data_as_of
+    from {{ ref('fct_page_activity') }}
 
 ),
 
