@@ -403,34 +403,13 @@ normalised as (
 
 place_names as (
 
-    -- The names a place text may use for each municipality, normalised like the text.
-    select
-        cast(oktmo as varchar) as oktmo,
-        {{ normalise_place('short_name') }} as place_name
-    from municipalities
-    union
-    select
-        cast(oktmo as varchar) as oktmo,
-        regexp_replace({{ normalise_place('admin_centre') }}, '^(г|с|п|рп|пгт|аал) ', '') as place_name
-    from municipalities
+    {{ municipality_place_names('municipalities') }}
 
 ),
 
 text_matches as (
 
-    select
-        normalised.appeal_source,
-        normalised.source_appeal_id,
-        place_names.oktmo,
-        row_number() over (
-            partition by normalised.appeal_source, normalised.source_appeal_id
-            order by
-                strpos(normalised.location_words, ' ' || place_names.place_name || ' ') asc,
-                length(place_names.place_name) desc
-        ) as match_rank
-    from normalised
-    inner join place_names
-        on strpos(normalised.location_words, ' ' || place_names.place_name || ' ') > 0
+    {{ named_municipalities('normalised', 'place_names', ['appeal_source', 'source_appeal_id']) }}
 
 ),
 

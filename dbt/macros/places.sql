@@ -16,3 +16,42 @@
         'g'
     ))
 {%- endmacro %}
+
+{#-
+    municipality_place_names(municipalities): the names a place text may use for each municipality,
+    normalised like the text: its short name and its administrative centre without the settlement kind
+    («г», «с», «п», «рп», «пгт», «аал»). One row per (oktmo, place_name).
+-#}
+{% macro municipality_place_names(municipalities) -%}
+    select
+        cast(oktmo as varchar) as oktmo,
+        {{ normalise_place('short_name') }} as place_name
+    from {{ municipalities }}
+    union
+    select
+        cast(oktmo as varchar) as oktmo,
+        regexp_replace({{ normalise_place('admin_centre') }}, '^(г|с|п|рп|пгт|аал) ', '') as place_name
+    from {{ municipalities }}
+{%- endmacro %}
+
+{#-
+    named_municipalities(normalised, place_names, keys): every municipality named in a text, as whole
+    words of `location_words` (the normalised text padded with blanks), ranked per item (`keys`): the
+    name that comes first in the text ranks 1, the longer name first where two start at the same place.
+-#}
+{% macro named_municipalities(normalised, place_names, keys) -%}
+    select
+        {%- for key in keys %}
+        {{ normalised }}.{{ key }},
+        {%- endfor %}
+        {{ place_names }}.oktmo,
+        row_number() over (
+            partition by {% for key in keys %}{{ normalised }}.{{ key }}{{ ", " if not loop.last }}{% endfor %}
+            order by
+                strpos({{ normalised }}.location_words, ' ' || {{ place_names }}.place_name || ' ') asc,
+                length({{ place_names }}.place_name) desc
+        ) as match_rank
+    from {{ normalised }}
+    inner join {{ place_names }}
+        on strpos({{ normalised }}.location_words, ' ' || {{ place_names }}.place_name || ' ') > 0
+{%- endmacro %}

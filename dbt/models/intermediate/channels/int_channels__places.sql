@@ -1,6 +1,6 @@
 -- Where a written appeal or a platform item happened: one row per item (channel_source + item_id)
 -- with its municipality, found as int_appeals__places finds an appeal's from its text: the
--- municipality field and the address, normalised (macro normalise_place), searched as whole words for
+-- municipality field and the address, normalised, searched as whole words (macros/places.sql) for
 -- the short names and the administrative centres of the OKTMO reference; the municipality named first
 -- wins. Platform spellings («Абакан г.», «городской округ город Абакан», «Аскизский р-н») all contain
 -- the short name. Nothing named: 'unknown' («Не определено»).
@@ -52,33 +52,13 @@ normalised as (
 
 place_names as (
 
-    select
-        cast(oktmo as varchar) as oktmo,
-        {{ normalise_place('short_name') }} as place_name
-    from municipalities
-    union
-    select
-        cast(oktmo as varchar) as oktmo,
-        regexp_replace({{ normalise_place('admin_centre') }}, '^(г|с|п|рп|пгт|аал) ', '') as place_name
-    from municipalities
+    {{ municipality_place_names('municipalities') }}
 
 ),
 
 matches as (
 
-    select
-        normalised.channel_source,
-        normalised.item_id,
-        place_names.oktmo,
-        row_number() over (
-            partition by normalised.channel_source, normalised.item_id
-            order by
-                strpos(normalised.location_words, ' ' || place_names.place_name || ' ') asc,
-                length(place_names.place_name) desc
-        ) as match_rank
-    from normalised
-    inner join place_names
-        on strpos(normalised.location_words, ' ' || place_names.place_name || ' ') > 0
+    {{ named_municipalities('normalised', 'place_names', ['channel_source', 'item_id']) }}
 
 ),
 
