@@ -19,25 +19,13 @@ extras, as for the other readers). The pages of bodies hold no personal data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingestion.schemas import PAGE_ACTIVITY, PAGE_REGISTER, Table
-from ingestion.sources.base import (
-    FieldMap,
-    Note,
-    ReadContext,
-    Record,
-    Rejected,
-    RowBuilder,
-    csv_date_order,
-    iter_csv,
-    join_raw,
-    tabular_records,
-)
+from ingestion.schemas import PAGE_ACTIVITY, PAGE_REGISTER
+from ingestion.sources.base import FieldMap
+from ingestion.sources.checked_csv import CheckedCsvReader, Problem
 
 _F = FieldMap
 
@@ -123,35 +111,8 @@ def activity_problem(values: tuple[object, ...]) -> tuple[str, str] | None:
     return None
 
 
-class _PagesCsvReader:
+class _PagesCsvReader(CheckedCsvReader):
     source = "pages"
-    tables: tuple[Table, ...] = ()
-    fields: tuple[FieldMap, ...] = ()
-
-    def __init__(self) -> None:
-        (table,) = self.tables
-        self._table = table
-        self._builders = {table.name: RowBuilder(table, self.fields)}
-
-    def problem(self, values: tuple[object, ...]) -> tuple[str, str] | None:
-        raise NotImplementedError
-
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        order, how = csv_date_order(path, ctx.declared_date_order)
-        yield Note("date_order", how)
-        rows = tabular_records(
-            path, iter_csv(path), self.fields, self._builders, replace(ctx, date_order=order), fast=False
-        )
-        for item in rows:
-            if not isinstance(item, Record):
-                yield item
-                continue
-            values = item.tables[self._table.name][0]
-            broken = self.problem(values)
-            if broken is None:
-                yield item
-            else:
-                yield Rejected(item.row, broken[0], broken[1], join_raw(values))
 
 
 class PagesRegisterReader(_PagesCsvReader):
@@ -160,7 +121,7 @@ class PagesRegisterReader(_PagesCsvReader):
     tables = (PAGE_REGISTER,)
     fields = REGISTER_FIELDS
 
-    def problem(self, values: tuple[object, ...]) -> tuple[str, str] | None:
+    def problem(self, values: tuple[object, ...]) -> Problem:
         return register_problem(values)
 
 
@@ -170,5 +131,5 @@ class PagesActivityReader(_PagesCsvReader):
     tables = (PAGE_ACTIVITY,)
     fields = ACTIVITY_FIELDS
 
-    def problem(self, values: tuple[object, ...]) -> tuple[str, str] | None:
+    def problem(self, values: tuple[object, ...]) -> Problem:
         return activity_problem(values)

@@ -9,23 +9,9 @@ or its answer or forwarding time is before its creation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
-
 from ingestion.schemas import PLATFORM_MESSAGES
-from ingestion.sources.base import (
-    FieldMap,
-    Note,
-    ReadContext,
-    Record,
-    Rejected,
-    RowBuilder,
-    csv_date_order,
-    iter_csv,
-    join_raw,
-    tabular_records,
-)
+from ingestion.sources.base import FieldMap
+from ingestion.sources.checked_csv import CheckedCsvReader, Problem
 
 _F = FieldMap
 
@@ -60,43 +46,18 @@ _KIND = _COLUMNS.index("item_kind")
 _STATUS = _COLUMNS.index("status")
 
 
-class PlatformCsvReader:
+class PlatformCsvReader(CheckedCsvReader):
     """``platform/*.csv``: one platform message or initiative per row."""
 
     source = "platform"
     tables = (PLATFORM_MESSAGES,)
+    fields = FIELDS
+    not_before = (("forwarded_at", "created_at"), ("answered_at", "created_at"))
 
-    def __init__(self) -> None:
-        self._builders = {
-            PLATFORM_MESSAGES.name: RowBuilder(
-                PLATFORM_MESSAGES,
-                FIELDS,
-                not_before=(("forwarded_at", "created_at"), ("answered_at", "created_at")),
-            )
-        }
-
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        order, how = csv_date_order(path, ctx.declared_date_order)
-        yield Note("date_order", how)
-        rows = tabular_records(
-            path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order), fast=False
-        )
-        for item in rows:
-            if not isinstance(item, Record):
-                yield item
-                continue
-            values = item.tables[PLATFORM_MESSAGES.name][0]
-            kind, status = values[_KIND], values[_STATUS]
-            if kind not in STATUSES:
-                yield Rejected(
-                    item.row, "Тип", f"expected {MESSAGE} or {INITIATIVE}, got {kind!r}", join_raw(values)
-                )
-            elif status not in STATUSES[str(kind)]:
-                yield Rejected(
-                    item.row,
-                    "Статус",
-                    f"expected one of {', '.join(STATUSES[str(kind)])} for {kind}, got {status!r}",
-                    join_raw(values),
-                )
-            else:
-                yield item
+    def problem(self, values: tuple[object, ...]) -> Problem:
+        kind, status = values[_KIND], values[_STATUS]
+        if kind not in STATUSES:
+            return "Тип", f"expected {MESSAGE} or {INITIATIVE}, got {kind!r}"
+        if status not in STATUSES[str(kind)]:
+            return "Статус", f"expected one of {', '.join(STATUSES[str(kind)])} for {kind}, got {status!r}"
+        return None

@@ -15,24 +15,11 @@ extras, as for the other readers).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 from ingestion.schemas import POLL_ANSWERS
-from ingestion.sources.base import (
-    FieldMap,
-    Note,
-    ReadContext,
-    Record,
-    Rejected,
-    RowBuilder,
-    csv_date_order,
-    iter_csv,
-    join_raw,
-    tabular_records,
-)
+from ingestion.sources.base import FieldMap
+from ingestion.sources.checked_csv import CheckedCsvReader, Problem
 
 _F = FieldMap
 
@@ -89,28 +76,12 @@ def problem(values: tuple[object, ...]) -> tuple[str, str] | None:
     return None
 
 
-class PollCsvReader:
+class PollCsvReader(CheckedCsvReader):
     """``surveys/poll_answers_*.csv``: one respondent's answer to one poll question per row."""
 
     source = "surveys"
     tables = (POLL_ANSWERS,)
+    fields = FIELDS
 
-    def __init__(self) -> None:
-        self._builders = {POLL_ANSWERS.name: RowBuilder(POLL_ANSWERS, FIELDS)}
-
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        order, how = csv_date_order(path, ctx.declared_date_order)
-        yield Note("date_order", how)
-        rows = tabular_records(
-            path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order), fast=False
-        )
-        for item in rows:
-            if not isinstance(item, Record):
-                yield item
-                continue
-            values = item.tables[POLL_ANSWERS.name][0]
-            broken = problem(values)
-            if broken is None:
-                yield item
-            else:
-                yield Rejected(item.row, broken[0], broken[1], join_raw(values))
+    def problem(self, values: tuple[object, ...]) -> Problem:
+        return problem(values)

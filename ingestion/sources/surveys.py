@@ -9,23 +9,9 @@ quarantine with the field and the reason; a file without a required column is re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
-
 from ingestion.schemas import SURVEY_RATINGS
-from ingestion.sources.base import (
-    FieldMap,
-    Note,
-    ReadContext,
-    Record,
-    Rejected,
-    RowBuilder,
-    csv_date_order,
-    iter_csv,
-    join_raw,
-    tabular_records,
-)
+from ingestion.sources.base import FieldMap
+from ingestion.sources.checked_csv import CheckedCsvReader, Problem
 
 _F = FieldMap
 
@@ -46,39 +32,16 @@ _SYSTEM = _COLUMNS.index("appeal_system")
 _RATING = _COLUMNS.index("rating")
 
 
-class SurveyCsvReader:
+class SurveyCsvReader(CheckedCsvReader):
     """``surveys/*.csv``: one response-survey rating per row."""
 
     source = "surveys"
     tables = (SURVEY_RATINGS,)
+    fields = FIELDS
 
-    def __init__(self) -> None:
-        self._builders = {SURVEY_RATINGS.name: RowBuilder(SURVEY_RATINGS, FIELDS)}
-
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        order, how = csv_date_order(path, ctx.declared_date_order)
-        yield Note("date_order", how)
-        rows = tabular_records(
-            path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order), fast=False
-        )
-        for item in rows:
-            if not isinstance(item, Record):
-                yield item
-                continue
-            values = item.tables[SURVEY_RATINGS.name][0]
-            if values[_SYSTEM] not in SYSTEMS:
-                yield Rejected(
-                    item.row,
-                    "Система",
-                    f"expected one of {', '.join(SYSTEMS)}, got {values[_SYSTEM]!r}",
-                    join_raw(values),
-                )
-            elif values[_RATING] not in RATINGS:
-                yield Rejected(
-                    item.row,
-                    "Оценка",
-                    f"expected a rating from 1 to 5, got {values[_RATING]}",
-                    join_raw(values),
-                )
-            else:
-                yield item
+    def problem(self, values: tuple[object, ...]) -> Problem:
+        if values[_SYSTEM] not in SYSTEMS:
+            return "Система", f"expected one of {', '.join(SYSTEMS)}, got {values[_SYSTEM]!r}"
+        if values[_RATING] not in RATINGS:
+            return "Оценка", f"expected a rating from 1 to 5, got {values[_RATING]}"
+        return None

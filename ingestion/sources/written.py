@@ -11,24 +11,11 @@ or garbled code is loaded as written and counted in the «Не определе�
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from ingestion.schemas import WRITTEN_APPEALS
-from ingestion.sources.base import (
-    FieldMap,
-    Note,
-    ReadContext,
-    Record,
-    Rejected,
-    RowBuilder,
-    csv_date_order,
-    iter_csv,
-    join_raw,
-    tabular_records,
-)
+from ingestion.sources.base import FieldMap
+from ingestion.sources.checked_csv import CheckedCsvReader, Problem
 
 _F = FieldMap
 
@@ -75,31 +62,15 @@ def result_known(value: object) -> bool:
     return str(value).strip().lower().replace("ё", "е") in RESULTS
 
 
-class WrittenCsvReader:
+class WrittenCsvReader(CheckedCsvReader):
     """``written/*.csv``: one written appeal (EDMS registration card) per row."""
 
     source = "written"
     tables = (WRITTEN_APPEALS,)
+    fields = FIELDS
 
-    def __init__(self) -> None:
-        self._builders = {WRITTEN_APPEALS.name: RowBuilder(WRITTEN_APPEALS, FIELDS)}
-
-    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Rejected | Note]:
-        order, how = csv_date_order(path, ctx.declared_date_order)
-        yield Note("date_order", how)
-        rows = tabular_records(
-            path, iter_csv(path), FIELDS, self._builders, replace(ctx, date_order=order), fast=False
-        )
-        for item in rows:
-            if not isinstance(item, Record):
-                yield item
-                continue
-            values = item.tables[WRITTEN_APPEALS.name][0]
-            problem = _problem(values)
-            if problem is None:
-                yield item
-            else:
-                yield Rejected(item.row, problem[0], problem[1], join_raw(values))
+    def problem(self, values: tuple[object, ...]) -> Problem:
+        return _problem(values)
 
 
 def _problem(values: tuple[object, ...]) -> tuple[str, str] | None:
