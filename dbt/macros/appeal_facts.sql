@@ -272,7 +272,10 @@ current_appeals as (
 
 {% endif %}
 
-same_person as (
+{#- a repeat by the same person and one at the same address: one equi-join each (hashable, indexed) -#}
+{% for key in ['person', 'address'] %}
+
+same_{{ key }} as (
 
     select distinct
         current_appeal.appeal_source,
@@ -282,7 +285,7 @@ same_person as (
         on
             current_appeal.appeal_source = earlier.appeal_source
             and current_appeal.topic_key = earlier.topic_key
-            and current_appeal.person_key = earlier.person_key
+            and current_appeal.{{ key }}_key = earlier.{{ key }}_key
     where
         current_appeal.topic_key <> 'unknown'
         and earlier.moderation_outcome is distinct from 'declined'
@@ -298,31 +301,7 @@ same_person as (
 
 ),
 
-same_address as (
-
-    select distinct
-        current_appeal.appeal_source,
-        current_appeal.source_appeal_id
-    from {{ current_appeals }} as current_appeal
-    inner join appeals as earlier
-        on
-            current_appeal.appeal_source = earlier.appeal_source
-            and current_appeal.topic_key = earlier.topic_key
-            and current_appeal.address_key = earlier.address_key
-    where
-        current_appeal.topic_key <> 'unknown'
-        and earlier.moderation_outcome is distinct from 'declined'
-        and earlier.created_local_date
-        >= {{ dbt.dateadd('day', -1 * var('repeat_window_days'), 'current_appeal.created_local_date') }}
-        and (
-            earlier.created_at < current_appeal.created_at
-            or (
-                earlier.created_at = current_appeal.created_at
-                and earlier.source_appeal_id < current_appeal.source_appeal_id
-            )
-        )
-
-),
+{% endfor %}
 
 flagged as (
 
