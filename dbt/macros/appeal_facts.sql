@@ -588,24 +588,14 @@ judged as (
 
     select
         *,
+        {%- for deadline in ['deadline', 'deadline_calendar', 'deadline_working'] %}
         case
             when moderation_outcome = 'declined' then null
-            when first_response_at is not null then first_response_at <= deadline_at
+            when first_response_at is not null then first_response_at <= {{ deadline }}_at
             when not is_open then false
-            when deadline_at < as_of_at then false
-        end as on_time_deadline_at,
-        case
-            when moderation_outcome = 'declined' then null
-            when first_response_at is not null then first_response_at <= deadline_calendar_at
-            when not is_open then false
-            when deadline_calendar_at < as_of_at then false
-        end as on_time_deadline_calendar_at,
-        case
-            when moderation_outcome = 'declined' then null
-            when first_response_at is not null then first_response_at <= deadline_working_at
-            when not is_open then false
-            when deadline_working_at < as_of_at then false
-        end as on_time_deadline_working_at
+            when {{ deadline }}_at < as_of_at then false
+        end as on_time_{{ deadline }}_at{{ "," if not loop.last }}
+        {%- endfor %}
     from joined
 
 ),
