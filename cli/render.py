@@ -79,8 +79,8 @@ def suite_results_table(results: Iterable[Any]) -> Table:
         detail = r.error or "\n".join(
             f"{'' if f.severity == 'critical' else f'({f.severity}) '}{f.describe()}" for f in r.failures
         )
-        rows.append((r.suite, verdict, r.evaluated, r.failed, detail))
-    return table("Data quality", ("suite", "result", "checks", "failed", "failed checks"), rows)
+        rows.append((r.suite, verdict, r.scope, r.evaluated, r.failed, detail))
+    return table("Data quality", ("suite", "result", "rows read", "checks", "failed", "failed checks"), rows)
 
 
 def briefing_summary(result: Any) -> Table:

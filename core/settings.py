@@ -96,6 +96,9 @@ class Settings(BaseSettings):
 
     # ---- Great Expectations
     gx_docs_dir: Path | None = None
+    # Validation results (and their Data Docs pages) older than this are removed before each run's
+    # Data Docs are built (expectations/docs.py); quality.certifications keeps the whole history
+    gx_results_keep_days: int = Field(90, ge=1, description="days of GX validation results kept")
 
     # ---- briefing pack (briefing/)
     briefing_dir: Path | None = Field(None, description="where the weekly packs are kept")

@@ -181,12 +181,14 @@ def certify(
     docs_dir: Path | None = None,
     upstream: Mapping[str, Sequence[str]] | None = None,
     run_name: str | None = None,
+    full: bool = False,
 ) -> tuple[list[CertificationStatus], list[SuiteResult]]:
     """Validate the mart suites (``marts``: names like ``kpi_appeals``; None: every mart suite
     whose mart the dbt project builds) and the suites upstream of them in one checkpoint, record the
     certification of each mart, return both.
 
-    ``upstream`` defaults to the dbt graph (:func:`expectations.lineage.upstream_suites`).
+    ``upstream`` defaults to the dbt graph (:func:`expectations.lineage.upstream_suites`); ``full``:
+    the raw suites check every row, not only new batches (:mod:`expectations.increments`).
     """
     from expectations.lineage import project_models, upstream_suites
     from expectations.runner import validate
@@ -201,7 +203,7 @@ def certify(
     needed = set(wanted) | {u for s in wanted for u in upstream.get(s, ())}
     names = [n for n in SUITES if n in needed]  # registry order: raw first
     run_id = run_id or f"manual-{uuid.uuid4().hex[:12]}"
-    results = validate(dsn, names, docs_dir=docs_dir, run_name=run_name or run_id)
+    results = validate(dsn, names, docs_dir=docs_dir, run_name=run_name or run_id, full=full)
     statuses = record_certifications(dsn, run_id, results, upstream)
     return statuses, results
 

@@ -75,6 +75,11 @@ class WarehouseContext:
         asset = self.datasource(schema).add_table_asset(name=f"{schema}.{table}", table_name=table)
         return asset.add_batch_definition_whole_table("whole_table")
 
+    def query_batch(self, schema: str, name: str, query: str) -> Any:
+        """A batch definition of the rows ``query`` selects (asset named ``name``)."""
+        asset = self.datasource(schema).add_query_asset(name=name, query=query)
+        return asset.add_batch_definition_whole_table("rows")
+
 
 def build_context(dsn: str, docs_dir: Path | None = None) -> WarehouseContext:
     """An ephemeral GX context for the warehouse with a local Data Docs site at ``docs_dir``."""

@@ -44,6 +44,7 @@ class SuiteResult:
     seconds: float = 0.0
     error: str | None = None
     checks: tuple[str, ...] = field(default=(), repr=False)
+    scope: str = "every row"  # what the row checks read (expectations.increments)
 
     @property
     def failed_names(self) -> set[str]:
@@ -116,6 +117,24 @@ def suite_result(
         run_time=run_time,
         seconds=seconds,
         checks=checks,
+    )
+
+
+def merged_result(suite: str, parts: list[SuiteResult], scope: str, checks: tuple[str, ...]) -> SuiteResult:
+    """One suite's result from the results of its parts (whole-table checks, row checks)."""
+    failures = tuple(f for part in parts for f in part.failures)
+    errors = [part.error for part in parts if part.error]
+    return SuiteResult(
+        suite=suite,
+        success=all(part.success for part in parts),
+        evaluated=sum(part.evaluated for part in parts),
+        failed=len(failures),
+        failures=failures,
+        run_time=parts[0].run_time,
+        seconds=parts[0].seconds,
+        error="; ".join(errors) or None,
+        checks=checks,
+        scope=scope,
     )
 
 

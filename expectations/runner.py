@@ -9,14 +9,18 @@ import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import great_expectations as gx
 import psycopg
-from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.core.run_identifier import RunIdentifier
 
-from expectations.context import SITE_NAME, WarehouseContext, build_context
-from expectations.results import SuiteResult, error_result, suite_result
+from core.settings import get_settings
+from expectations import increments
+from expectations.context import RESULTS_DIR_NAME, SITE_NAME, WarehouseContext, build_context
+from expectations.docs import build_run_docs, prune_results
+from expectations.increments import INCREMENT_SUFFIX, Increment
+from expectations.results import SuiteResult, error_result, merged_result, suite_result
 from expectations.spec import SuiteSpec
 from expectations.suites import SUITES
 
@@ -47,12 +51,26 @@ def missing_tables(dsn: str, specs: Sequence[SuiteSpec]) -> set[str]:
         }
 
 
-def _validation_definition(wc: WarehouseContext, spec: SuiteSpec) -> gx.ValidationDefinition:
-    batch = wc.table_batch(spec.schema, spec.table)
-    suite = wc.context.suites.add(spec.build())
+def _definition(wc: WarehouseContext, data: Any, suite: gx.ExpectationSuite) -> gx.ValidationDefinition:
     return wc.context.validation_definitions.add(
-        gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
+        gx.ValidationDefinition(name=suite.name, data=data, suite=wc.context.suites.add(suite))
     )
+
+
+def _definitions(
+    wc: WarehouseContext, spec: SuiteSpec, increment: Increment | None
+) -> list[gx.ValidationDefinition]:
+    """The suite on its whole table; or, for an increment, its whole-table checks on the table and
+    its row checks on the rows of the new batches (none when there are none)."""
+    table = wc.table_batch(spec.schema, spec.table)
+    if increment is None or increment.whole:
+        return [_definition(wc, table, spec.build())]
+    out = [_definition(wc, table, spec.build(spec.whole_table_checks))]
+    if increment.new:
+        name = spec.name + INCREMENT_SUFFIX
+        rows = wc.query_batch(spec.schema, name, increment.query(spec))
+        out.append(_definition(wc, rows, spec.build(spec.row_checks, name)))
+    return out
 
 
 def validate(
@@ -61,10 +79,12 @@ def validate(
     *,
     docs_dir: Path | None = None,
     run_name: str = "cur",
+    full: bool = False,
 ) -> list[SuiteResult]:
     """Validate the warehouse (``dsn``: a psycopg DSN) against the suites; Data Docs go to ``docs_dir``.
 
-    ``run_name`` names the run in the Data Docs (the Dagster run id when Dagster runs it).
+    ``run_name`` names the run in the Data Docs (the Dagster run id when Dagster runs it). The raw
+    suites check the rows of new batches only unless ``full`` (:mod:`expectations.increments`).
 
     Every suite is in the result, in registry order; a suite whose table is missing fails with
     ``error`` set instead of aborting the run.
@@ -78,25 +98,41 @@ def validate(
         for name in missing
     }
     if runnable:
+        planned = increments.plan(dsn, runnable, full=full)
         wc = build_context(dsn, docs_dir)
         checkpoint = wc.context.checkpoints.add(
             gx.Checkpoint(
                 name=CHECKPOINT,
-                validation_definitions=[_validation_definition(wc, s) for s in runnable],
-                actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])],
+                validation_definitions=[
+                    d for s in runnable for d in _definitions(wc, s, planned.get(s.name))
+                ],
+                actions=[],  # Data Docs once after the run (expectations.docs), not once per suite
                 result_format="SUMMARY",
             )
         )
         started = time.perf_counter()
         outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_name, run_time=run_time))
+        prune_results(wc.docs_dir.parent / RESULTS_DIR_NAME, wc.docs_dir, get_settings().gx_results_keep_days)
+        build_run_docs(wc.context, SITE_NAME, outcome)
         seconds = time.perf_counter() - started
         by_suite = {r.suite_name: r for r in outcome.run_results.values()}
         for spec in runnable:
-            gx_result = by_suite.get(spec.name)
-            if gx_result is None:
+            increment = planned.get(spec.name)
+            parts = [spec.name]
+            if increment is not None and not increment.whole and increment.new:
+                parts.append(spec.name + INCREMENT_SUFFIX)
+            found = [
+                suite_result(spec.name, by_suite[part], run_time, seconds, spec.check_names)
+                for part in parts
+                if part in by_suite
+            ]
+            if len(found) < len(parts):
                 results[spec.name] = error_result(
                     spec.name, "no validation result", run_time, spec.check_names
                 )
-            else:
-                results[spec.name] = suite_result(spec.name, gx_result, run_time, seconds, spec.check_names)
+                continue
+            scope = increment.scope if increment is not None else "every row"
+            results[spec.name] = merged_result(spec.name, found, scope, spec.check_names)
+            if increment is not None and results[spec.name].success:
+                increments.record(dsn, increment, run_name)
     return [results[s.name] for s in specs]

@@ -45,6 +45,10 @@ class Check:
     expectation: type[gxe.Expectation]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     severity: Severity = "critical"
+    # True: the check is about the table as a whole (its columns and types, rows against the batch
+    # record) and always runs on the whole table; False: a rule per row or per batch, which a suite
+    # with ``batch_source`` runs on the batches not validated yet only
+    whole_table: bool = False
 
     def build(self) -> gxe.Expectation:
         # catch_exceptions: a check that errors (bad SQL, missing column) fails on its own instead of
@@ -62,6 +66,9 @@ class SuiteSpec:
     table: str
     checks: tuple[Check, ...]
     description: str = ""
+    # The source whose loaded batches feed the table (raw tables): its row checks can be validated on
+    # new batches only (``expectations.increments``); None: always validated whole
+    batch_source: str | None = None
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.checks]
@@ -77,9 +84,18 @@ class SuiteSpec:
     def check_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.checks)
 
-    def build(self) -> gx.ExpectationSuite:
-        suite = gx.ExpectationSuite(name=self.name, meta={"description": self.description})
-        for check in self.checks:
+    @property
+    def whole_table_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.whole_table)
+
+    @property
+    def row_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.whole_table)
+
+    def build(self, checks: Sequence[Check] | None = None, name: str | None = None) -> gx.ExpectationSuite:
+        """The GX suite of ``checks`` (default: every check), named ``name`` (default: the table)."""
+        suite = gx.ExpectationSuite(name=name or self.name, meta={"description": self.description})
+        for check in self.checks if checks is None else checks:
             suite.add_expectation(check.build())
         return suite
 
@@ -122,13 +138,19 @@ def columns_exactly(columns: Sequence[str]) -> Check:
         "columns match the schema",
         gxe.ExpectTableColumnsToMatchSet,
         {"column_set": list(columns), "exact_match": True},
+        whole_table=True,
     )
 
 
 def column_types(types: Mapping[str, str]) -> tuple[Check, ...]:
     """Each column has the declared type (``{column: pg_type}``); checked on the catalogue, not rows."""
     return tuple(
-        Check(f"{col} is {pg}", gxe.ExpectColumnTypeToBe, {"column": col, "type_": gx_type(pg)})
+        Check(
+            f"{col} is {pg}",
+            gxe.ExpectColumnTypeToBe,
+            {"column": col, "type_": gx_type(pg)},
+            whole_table=True,
+        )
         for col, pg in types.items()
     )
 
@@ -188,11 +210,12 @@ def not_before(later: str, earlier: str, severity: Severity = "critical") -> Che
     )
 
 
-def no_rows(name: str, query: str, severity: Severity = "critical") -> Check:
+def no_rows(name: str, query: str, severity: Severity = "critical", *, whole_table: bool = False) -> Check:
     """A SQL rule: the query (over ``{batch}``) returns the rows that break it; none is success."""
     return Check(
         name,
         gxe.UnexpectedRowsExpectation,
         {"unexpected_rows_query": query, "description": name},
         severity,
+        whole_table,
     )

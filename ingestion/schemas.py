@@ -506,11 +506,25 @@ create index if not exists quarantine__batch_idx on raw.quarantine (batch_id);
 
 QUALITY_SCHEMA = "quality"
 
+# The raw batches whose rows passed a suite's row checks (``expectations.increments``): the next
+# validation checks the rows of the other batches only (a loaded batch is never changed but by
+# purge-pii, which rewrites personal values; ``cur quality validate --full`` re-checks every row).
+VALIDATED_BATCHES_DDL = """
+create table if not exists quality.validated_batches (
+    suite text not null,
+    batch_id bigint not null,
+    run_id text not null,
+    validated_at timestamptz not null default clock_timestamp(),
+    primary key (suite, batch_id)
+);
+"""
+
 # One row per mart per validation run, written by ``expectations.certification`` (never by dbt). It
 # lives here so that it exists before dbt runs (``marts.kpi_certification_status`` reads it): the
 # loader creates it when its role may (a single administrator account), else ``cur warehouse roles``
 # does (core.roles.ensure_roles, as the administrator, handing it to the quality role).
-QUALITY_DDL = """
+QUALITY_DDL = (
+    """
 do $$
 begin
     if to_regnamespace('quality') is null then
@@ -534,6 +548,8 @@ create table if not exists quality.certifications (
 create index if not exists certifications__latest_idx
     on quality.certifications (mart, validated_at desc, validation_id desc);
 """
+    + VALIDATED_BATCHES_DDL
+)
 
 
 # raw.im_incidents had an invented 47-column shape before the real export header was known (issue 9);

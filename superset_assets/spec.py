@@ -733,6 +733,7 @@ SATISFACTION = Dashboard(
     ),
 )  # fmt: skip
 
+
 def is_false(column: str) -> dict[str, Any]:
     return {"clause": "WHERE", "subject": column, "operator": "IS FALSE", "comparator": None,
             "expressionType": "SIMPLE"}  # fmt: skip

@@ -20,6 +20,11 @@ _DOCS = click.option(
 _DSN = click.option(
     "--dsn", default=None, help="Warehouse DSN. [default: CUR_WAREHOUSE_DSN or the embedded server]"
 )
+_FULL = click.option(
+    "--full",
+    is_flag=True,
+    help="Check every raw row, not only the rows of batches no earlier run validated.",
+)
 
 
 @click.group()
@@ -33,9 +38,15 @@ def quality() -> None:
 )
 @_DOCS
 @_DSN
+@_FULL
 @click.option("--list", "list_only", is_flag=True, help="List the suites and exit.")
-def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, list_only: bool) -> None:
-    """Validate the warehouse against the suites; exit 1 when a suite fails."""
+def validate(
+    suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, full: bool, list_only: bool
+) -> None:
+    """Validate the warehouse against the suites; exit 1 when a suite fails.
+
+    A raw suite checks its table's columns, types and batch counts on the whole table and its row
+    rules on the batches no earlier run validated (all of them with --full)."""
     prepare_manifest()  # the mart suites take the column rules of the marts' dbt YAML from it
     from expectations.runner import UnknownSuiteError
     from expectations.runner import validate as run_validate
@@ -46,7 +57,7 @@ def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, li
             console.print(f"{spec.name}  ({len(spec.checks)} checks)")
         return
     try:
-        results = run_validate(dsn or role_or_fail("quality"), suites or None, docs_dir=docs_dir)
+        results = run_validate(dsn or role_or_fail("quality"), suites or None, docs_dir=docs_dir, full=full)
     except UnknownSuiteError as exc:
         raise click.BadParameter(str(exc), param_hint="--suite") from exc
     console.print(suite_results_table(results))
@@ -62,12 +73,17 @@ def validate(suites: tuple[str, ...], docs_dir: Path | None, dsn: str | None, li
 @click.option("--run-id", default=None, help="Run id to record. [default: manual-<hex>]")
 @_DOCS
 @_DSN
-def certify(marts: tuple[str, ...], run_id: str | None, docs_dir: Path | None, dsn: str | None) -> None:
+@_FULL
+def certify(
+    marts: tuple[str, ...], run_id: str | None, docs_dir: Path | None, dsn: str | None, full: bool
+) -> None:
     """Validate the marts (and the suites upstream of them) and record their certification."""
     prepare_manifest()
     from expectations.certification import certify as run_certify
 
-    statuses, results = run_certify(dsn or role_or_fail("quality"), run_id, marts or None, docs_dir=docs_dir)
+    statuses, results = run_certify(
+        dsn or role_or_fail("quality"), run_id, marts or None, docs_dir=docs_dir, full=full
+    )
     console.print(suite_results_table(results))
     console.print(
         table(

@@ -79,6 +79,7 @@ def rows_in_loaded_batch(source: str) -> Check:
         "select t.batch_id, t.source_row, b.status, b.source from {batch} t"
         " left join raw.load_batches b on b.batch_id = t.batch_id"
         f" where b.batch_id is null or b.status <> 'loaded' or b.source <> '{source}'",
+        whole_table=True,
     )
 
 
@@ -94,6 +95,7 @@ def rows_match_batch(source: str, file_suffix: str | None = None, file_like: str
         " from raw.load_batches b left join {batch} t on t.batch_id = b.batch_id"
         f" where b.status = 'loaded' and b.source = '{source}'{suffix}"
         " group by b.batch_id, b.file_name, b.rows_loaded having count(t.batch_id) <> b.rows_loaded",
+        whole_table=True,
     )
 
 
@@ -124,7 +126,7 @@ def raw_table_suite(
     if one_row_per_record:
         suffix = one_row_per_record if isinstance(one_row_per_record, str) else None
         derived.append(rows_match_batch(source, suffix, file_like))
-    return SuiteSpec(RAW_SCHEMA, table.name, (*derived, *checks), table.description)
+    return SuiteSpec(RAW_SCHEMA, table.name, (*derived, *checks), table.description, batch_source=source)
 
 
 POS_APPEALS_SUITE = raw_table_suite(

@@ -9,6 +9,7 @@ import dagster as dg
 import psycopg
 import pytest
 
+from dagster_project.checks import GX_CHECK
 from dagster_project.definitions import defs
 from dagster_project.jobs import landing_sensor, new_landing_files
 from dagster_project.resources import LandingResource, WarehouseResource
@@ -73,6 +74,16 @@ def test_the_whole_graph_materialises_and_a_second_run_loads_only_the_new_file(
         new = conn.execute("select file_name from raw.load_batches order by batch_id desc limit 1").fetchall()
     assert after == (batches[0] + 1,)
     assert new == [("pos_appeals_2026-03.jsonl",)]
+    # The daily run's raw suites read the rows of the new batch only (expectations.increments).
+    with psycopg.connect(dsn) as conn:
+        pos = conn.execute("select count(*) from raw.load_batches where source = 'pos' and status = 'loaded'")
+        pos_batches = pos.fetchone()
+    gx = {
+        c.asset_key.path[-1]: c.metadata["rows_read"].value
+        for c in _check_results(second)
+        if c.check_name == GX_CHECK and c.asset_key.path[0] == "raw"
+    }
+    assert pos_batches and gx["pos_appeals"] == f"rows of 1 new of {pos_batches[0]} batches", gx
 
 
 def test_the_sensor_requests_a_run_for_new_files_and_ignores_loaded_ones(tmp_path: Path, dsn: str) -> None:

@@ -381,13 +381,65 @@ def test_cli_prints_a_table_and_exits_1_on_failure(loaded: str, tmp_path: Path) 
     ok = runner.invoke(main, args)
     assert ok.exit_code == 0, ok.output
     assert "raw.delo_reply" in ok.output and "pass" in ok.output
-    run_sql(loaded, "update raw.delo_reply set main_flag = 7")
-    bad = runner.invoke(main, args)
+    assert "every row" in ok.output
+    run_sql(loaded, "update raw.delo_reply set main_flag = 7")  # rows of a batch validated above
+    bad = runner.invoke(main, [*args, "--full"])  # a change in place is found by a full run
     assert bad.exit_code == 1, bad.output
     assert "FAIL" in bad.output and "main_flag in allowed set" in bad.output
     assert (tmp_path / "index.html").is_file()
     unknown = runner.invoke(main, ["quality", "validate", "--dsn", loaded, "--suite", "raw.nope"])
     assert unknown.exit_code == 2 and "unknown suite" in unknown.output
+
+
+def _validated(dsn: str, suite: str) -> set[int]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute("select batch_id from quality.validated_batches where suite = %s", (suite,))
+        return {b for (b,) in rows}
+
+
+def test_row_checks_read_new_batches_only_and_a_failure_is_not_forgotten(loaded: str, tmp_path: Path) -> None:
+    suite = "raw.delo_reply"
+    spec = SUITES[suite]
+    docs = tmp_path / "docs"
+    [first] = validate(loaded, [suite], docs_dir=docs)
+    assert first.success and first.scope == "every row" and first.evaluated == len(spec.checks)
+    with psycopg.connect(loaded) as conn:
+        delo = {b for (b,) in conn.execute("select batch_id from raw.load_batches where source = 'delo'")}
+    assert _validated(loaded, suite) == delo
+
+    [again] = validate(loaded, [suite], docs_dir=docs)
+    assert again.success and again.scope == f"rows of 0 new of {len(delo)} batches"
+    assert again.evaluated == len(spec.whole_table_checks) < len(spec.checks)
+
+    # A new batch of the reply file whose row breaks a row rule (MAIN_FLAG outside 0/1).
+    run_sql(
+        loaded,
+        "insert into raw.load_batches (source, file_name, file_path, content_hash, file_bytes, status,"
+        " rows_read, rows_loaded, rows_quarantined, finished_at) values ('delo',"
+        " 'delo_20260201T0600_reply.csv', '/delo_20260201T0600_reply.csv', repeat('b', 64), 1, 'loaded',"
+        " 1, 1, 0, clock_timestamp());"
+        " create temp table new_reply as select * from raw.delo_reply order by batch_id, source_row limit 1;"
+        " update new_reply set batch_id = (select max(batch_id) from raw.load_batches), main_flag = 7;"
+        " insert into raw.delo_reply select * from new_reply;",
+    )
+    for _ in range(2):  # the failed batch is checked again, and fails again, until it is gone
+        [bad] = validate(loaded, [suite], docs_dir=docs)
+        assert not bad.success and bad.failed_names == {"main_flag in allowed set"}, bad.failures
+        assert bad.scope == f"rows of 1 new of {len(delo) + 1} batches"
+        assert _validated(loaded, suite) == delo
+
+    run_sql(
+        loaded,
+        "delete from raw.delo_reply where main_flag = 7;"
+        " delete from raw.load_batches where file_name = 'delo_20260201T0600_reply.csv'",
+    )
+    [cleared] = validate(loaded, [suite], docs_dir=docs)
+    assert cleared.success and cleared.scope == f"rows of 0 new of {len(delo)} batches"
+
+    # Whole-table checks still see every row: a row added to a validated batch breaks its count.
+    run_sql(loaded, "insert into raw.delo_reply select * from raw.delo_reply order by batch_id limit 1")
+    [counted] = validate(loaded, [suite], docs_dir=docs)
+    assert not counted.success and "rows per batch = rows_loaded" in counted.failed_names
 
 
 @pytest.mark.parametrize(
