@@ -195,7 +195,7 @@ def _batch(conn: psycopg.Connection, source: str) -> int:
     row = conn.execute(
         """insert into raw.load_batches (source, file_name, file_path, content_hash, file_bytes, status,
                finished_at, notes)
-           values (%s, %s, %s, md5(random()::text), 0, 'loading', clock_timestamp(),
+           values (%s, %s, %s, encode(sha256(random()::text::bytea), 'hex'), 0, 'loading', clock_timestamp(),
                '{"bench": "next day"}')
            returning batch_id""",
         (source, f"bench_next_day_{source}", f"bench/next_day/{source}"),
