@@ -229,6 +229,8 @@ def catalog_conf(settings: Settings, jar: Path | None = None) -> dict[str, str]:
         # the embedded Derby metastore has no lock tables
         "spark.hadoop.iceberg.engine.hive.lock-enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # timestamps are instants; the sources' local time is applied by the models (CUR_SOURCE_TIMEZONE)
+        "spark.sql.session.timeZone": "UTC",
         # a port in use is an error here, not a silent move to the next one (the REST API is looked up)
         "spark.port.maxRetries": "0",
     }
