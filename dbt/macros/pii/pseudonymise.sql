@@ -60,14 +60,16 @@
     {%- if execute -%}
         {%- set key = pseudonym_key_value() -%}
         {%- set schema = var('pii_key_schema', 'private') -%}
-        {%- do run_query('create database if not exists ' ~ schema) -%}
-        {%- do run_query(
+        {%- do adapter.execute('create database if not exists ' ~ schema, fetch=False) -%}
+        {%- do adapter.execute(
             'create table if not exists ' ~ schema ~ '.pseudonym_key (key_id smallint, key_text string)'
-            ~ ' using iceberg'
+            ~ ' using iceberg',
+            fetch=False
         ) -%}
         {%- set literal = "'" ~ (key | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'" -%}
-        {%- do run_query(
-            'insert overwrite ' ~ schema ~ '.pseudonym_key select cast(1 as smallint), ' ~ literal
+        {%- do adapter.execute(
+            'insert overwrite ' ~ schema ~ '.pseudonym_key select cast(1 as smallint), ' ~ literal,
+            fetch=False
         ) -%}
     {%- endif -%}
     select 1
