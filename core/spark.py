@@ -254,11 +254,19 @@ class Part:
 
 
 def _alive(pid: int, main_class: str) -> bool:
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return main_class.encode() in cmdline
+    """``pid`` runs ``main_class`` (a recycled pid is not ours). While a process is between fork and
+    exec, or between the launch scripts' execs, its command line reads empty for a moment: read again."""
+    for _ in range(20):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+        if cmdline:
+            return main_class.encode() in cmdline
+        if _zombie(pid):
+            return False
+        time.sleep(0.1)
+    return False
 
 
 def _port_open(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -272,15 +280,27 @@ def _get_json(url: str, timeout: float = 3.0) -> Any:
         return json.load(response)
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _kill_group(pid: int, timeout: float) -> None:
-    for sig, grace in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+    """TERM the process group ``pid`` leads (a worker's group holds its executors), KILL what is left
+    after ``timeout``; return when no process of the group is left."""
+    for sig, grace in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, sig)
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+            if not _group_alive(pid):
                 return
             time.sleep(0.2)
 

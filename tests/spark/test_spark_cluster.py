@@ -24,6 +24,13 @@ ROWS = 200_000
 PARTITIONS = 8
 
 
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _free_port(count: int = 1) -> int:
     """A port such that it and the ``count - 1`` next ones are free on 127.0.0.1."""
     for _ in range(50):
@@ -122,6 +129,14 @@ def test_stop_ends_every_process(cluster: spark.SparkCluster) -> None:
     stopped = cluster.stop()
     assert stopped == ["thrift", "worker-2", "worker-1", "master"]
     assert not any(Path(f"/proc/{pid}").exists() and not spark._zombie(pid) for pid in pids)
+    # no process of the cluster is left: not the daemons, nor the executors the workers started
+    folder = str(cluster.layout.root).encode()
+    left = [
+        proc.name
+        for proc in Path("/proc").iterdir()
+        if proc.name.isdigit() and folder in _cmdline(proc) and not spark._zombie(int(proc.name))
+    ]
+    assert left == []
     state = cluster.status()
     assert not state.running and not any(state.pids.values())
     with socket.socket() as probe:
