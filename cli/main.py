@@ -10,6 +10,7 @@ from cli.commands.data import data
 from cli.commands.dbt import dbt
 from cli.commands.pipeline import demo, pipeline
 from cli.commands.quality import quality
+from cli.commands.spark import spark
 from cli.commands.superset import superset
 from cli.commands.warehouse import warehouse
 
@@ -23,7 +24,7 @@ def main() -> None:
     """
 
 
-for group in (warehouse, data, pipeline, dbt, quality, superset, briefing, bench):
+for group in (warehouse, data, pipeline, dbt, quality, superset, briefing, bench, spark):
     main.add_command(group)
 # The main job has a short name of its own (`make demo` runs it): `cur demo` = `cur pipeline demo`.
 main.add_command(demo, "demo")

@@ -59,10 +59,21 @@ def _with_session_setting(options: str, name: str, value: str) -> str:
     return f"{kept} -c {name}={escaped}".strip()
 
 
+# dbt's target (profiles.yml output) for each warehouse engine (CUR_WAREHOUSE_ENGINE).
+DBT_TARGETS = {"postgres": "dev", "spark": "spark"}
+
+
 def dbt_env(dsn: str | Dsn | None = None, settings: Settings | None = None) -> dict[str, str]:
-    """The environment dbt needs: ``CUR_DBT_*`` (connection) and ``CUR_SOURCE_TIMEZONE``."""
+    """The environment dbt needs: ``CUR_DBT_*`` (connection), ``CUR_SOURCE_TIMEZONE`` and, on the
+    Spark engine, ``DBT_TARGET`` (dbt's ``--target``) with the Thrift server's address."""
     settings = settings or get_settings()
     env = {"CUR_SOURCE_TIMEZONE": settings.source_timezone, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    if settings.warehouse_engine == "spark":
+        env |= {
+            "DBT_TARGET": DBT_TARGETS["spark"],
+            "CUR_DBT_SPARK_HOST": settings.spark_host,
+            "CUR_DBT_SPARK_PORT": str(settings.spark_thrift_port),
+        }
     if settings.pii_key is not None:
         key = settings.pii_key.get_secret_value()
         env["CUR_PII_KEY"] = key

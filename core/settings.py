@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     embedded_port: int = Field(55432, ge=1, le=65535)
     embedded_database: str = "cur_dwh"
     pii_key: SecretStr | None = Field(None, description="key of the personal-data pseudonyms")
+    # Which engine builds the warehouse: PostgreSQL (default) or the Spark + Iceberg cluster (issue 16,
+    # in progress: core/spark.py; dbt's target follows this setting, core/dbt.py)
+    warehouse_engine: Literal["postgres", "spark"] = "postgres"
     # ---- backups (core/backup.py)
     backup_dir: Path | None = Field(
         None, description="where `cur warehouse backup` writes; default state_dir/backups"
@@ -74,6 +77,28 @@ class Settings(BaseSettings):
     role_password_dbt: SecretStr | None = None
     role_password_quality: SecretStr | None = None
     role_password_analyst: SecretStr | None = None
+
+    # ---- Spark + Iceberg cluster (core/spark.py, `cur spark`): master, workers and the Thrift server
+    # on spark_host; data, logs and pids in spark_dir (default state_dir/spark). Sized for a 2-core,
+    # 24 GB machine next to PostgreSQL: each worker offers spark_worker_cores (virtual) cores, the
+    # Thrift server takes at most spark_thrift_cores of them, leaving room for another application.
+    spark_dir: Path | None = Field(None, description="Spark's warehouse, metastore, logs, pids")
+    spark_host: str = "127.0.0.1"
+    spark_master_port: int = Field(7077, ge=1, le=65535)
+    spark_master_ui_port: int = Field(8080, ge=1, le=65535)
+    spark_worker_ui_port: int = Field(8081, ge=1, le=65535, description="first worker's; then +1 each")
+    spark_workers: int = Field(2, ge=1, le=8)
+    spark_worker_cores: int = Field(2, ge=1)
+    spark_worker_memory: str = Field("2g", pattern=r"^\d+[mg]$")
+    spark_executor_cores: int = Field(1, ge=1)
+    spark_executor_memory: str = Field("1g", pattern=r"^\d+[mg]$")
+    spark_driver_memory: str = Field("1g", pattern=r"^\d+[mg]$")
+    spark_daemon_memory: str = Field("512m", pattern=r"^\d+[mg]$")
+    spark_thrift_port: int = Field(10000, ge=1, le=65535)
+    spark_thrift_ui_port: int = Field(4040, ge=1, le=65535)
+    spark_thrift_cores: int = Field(2, ge=1, description="spark.cores.max of the Thrift server")
+    spark_shuffle_partitions: int = Field(4, ge=1)
+    spark_start_timeout: float = Field(180.0, gt=0)
 
     # ---- sources
     landing_dir: Path = PROJECT_ROOT / "data" / "landing"
@@ -160,6 +185,7 @@ class Settings(BaseSettings):
         "superset_venv",
         "backup_dir",
         "pg_bin_dir",
+        "spark_dir",
     )
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
@@ -185,7 +211,7 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return value or None
 
-    @field_validator("dagster_storage", mode="before")
+    @field_validator("dagster_storage", "warehouse_engine", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
@@ -220,6 +246,7 @@ class Settings(BaseSettings):
             "dagster_home": self.state_dir / "dagster",
             "superset_state_dir": self.state_dir / "superset",
             "backup_dir": self.state_dir / "backups",
+            "spark_dir": self.state_dir / "spark",
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:

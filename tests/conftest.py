@@ -5,7 +5,8 @@ Tiers (markers, assigned here from what a test uses; a module may also mark itse
 * ``unit``: no database, seconds;
 * ``integration``: a real PostgreSQL (``dsn``, ``conn``, ``server_dsn`` …);
 * ``e2e``: dbt, Dagster, Great Expectations on a built warehouse, Superset and the browser
-  (``sample_build`` and its copies, the ``dbt`` and ``dagster`` rooms, or marked ``slow``/``superset``).
+  (``sample_build`` and its copies, the ``dbt``, ``dagster`` and ``spark`` rooms, or marked
+  ``slow``/``superset``/``spark``; ``spark``: the local Spark + Iceberg cluster).
 
 ``make test-fast`` runs the first two tiers; ``make test`` runs all three.
 
@@ -41,7 +42,7 @@ from ingestion.load import ensure_raw_schema
 _DATABASE_FIXTURES = {"dsn", "conn", "server_dsn", "template_db"}
 _E2E_FIXTURES = {"sample_build", "sample_copy", "sample_landing"}
 # Every test of these rooms runs dbt or Dagster (the manifest, a dbt build or docs, a Dagster run).
-_E2E_ROOMS = {"dbt", "dagster"}
+_E2E_ROOMS = {"dbt", "dagster", "spark"}
 
 
 _STARTED_BY_THE_RUN = "_cur_started_embedded_server"
@@ -87,7 +88,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if marks & {"unit", "integration", "e2e"}:
             continue
         room = item.path.parent.name  # tests/<room>/test_*.py
-        if fixtures & _E2E_FIXTURES or marks & {"slow", "superset"} or room in _E2E_ROOMS:
+        if fixtures & _E2E_FIXTURES or marks & {"slow", "superset", "spark"} or room in _E2E_ROOMS:
             item.add_marker(pytest.mark.e2e)
         elif fixtures & _DATABASE_FIXTURES:
             item.add_marker(pytest.mark.integration)

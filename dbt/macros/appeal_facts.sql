@@ -397,7 +397,7 @@ coordinate_matches as (
     select
         normalised.appeal_source,
         normalised.source_appeal_id,
-        cast(municipalities.oktmo as varchar) as oktmo,
+        cast(municipalities.oktmo as {{ type_varchar() }}) as oktmo,
         row_number() over (
             partition by normalised.appeal_source, normalised.source_appeal_id
             order by
@@ -424,15 +424,15 @@ body_places as (
         normalised.appeal_source,
         normalised.source_appeal_id,
         coalesce(
-            cast(municipality_by_code.oktmo as varchar),
-            cast(organisation_by_inn.oktmo as varchar),
-            cast(organisation_by_name.oktmo as varchar)
+            cast(municipality_by_code.oktmo as {{ type_varchar() }}),
+            cast(organisation_by_inn.oktmo as {{ type_varchar() }}),
+            cast(organisation_by_name.oktmo as {{ type_varchar() }})
         ) as oktmo
     from normalised
     left join municipalities as municipality_by_code
-        on normalised.body_oktmo = cast(municipality_by_code.oktmo as varchar)
+        on normalised.body_oktmo = cast(municipality_by_code.oktmo as {{ type_varchar() }})
     left join organisations as organisation_by_inn
-        on normalised.body_inn = cast(organisation_by_inn.inn as varchar)
+        on normalised.body_inn = cast(organisation_by_inn.inn as {{ type_varchar() }})
     left join organisations as organisation_by_name
         on
             organisation_by_inn.org_code is null

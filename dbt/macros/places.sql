@@ -24,12 +24,12 @@
 -#}
 {% macro municipality_place_names(municipalities) -%}
     select
-        cast(oktmo as varchar) as oktmo,
+        cast(oktmo as {{ type_varchar() }}) as oktmo,
         {{ normalise_place('short_name') }} as place_name
     from {{ municipalities }}
     union
     select
-        cast(oktmo as varchar) as oktmo,
+        cast(oktmo as {{ type_varchar() }}) as oktmo,
         regexp_replace({{ normalise_place('admin_centre') }}, '^(г|с|п|рп|пгт|аал) ', '') as place_name
     from {{ municipalities }}
 {%- endmacro %}

@@ -35,6 +35,7 @@ def test_the_groups_are_the_documented_ones() -> None:
         "superset",
         "briefing",
         "bench",
+        "spark",
         "demo",
     }
     assert len(ALL_COMMANDS) > 20

@@ -50,6 +50,32 @@
 
 {#- on-run-start: create the key table once and (re)write the key. -#}
 {% macro ensure_pseudonym_key() -%}
+    {{ return(adapter.dispatch('ensure_pseudonym_key', 'cur_dwh')()) }}
+{%- endmacro %}
+
+{#- Spark + Iceberg (issue 16, in progress): the key table in the database `private`, one statement
+    at a time (the Thrift server runs one per call). Spark has no per-session setting that hides the
+    key from the SQL, so the key is written as a literal here. -#}
+{% macro spark__ensure_pseudonym_key() -%}
+    {%- if execute -%}
+        {%- set key = pseudonym_key_value() -%}
+        {%- set schema = var('pii_key_schema', 'private') -%}
+        {%- do adapter.execute('create database if not exists ' ~ schema, fetch=False) -%}
+        {%- do adapter.execute(
+            'create table if not exists ' ~ schema ~ '.pseudonym_key (key_id smallint, key_text string)'
+            ~ ' using iceberg',
+            fetch=False
+        ) -%}
+        {%- set literal = "'" ~ (key | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'" -%}
+        {%- do adapter.execute(
+            'insert overwrite ' ~ schema ~ '.pseudonym_key select cast(1 as smallint), ' ~ literal,
+            fetch=False
+        ) -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{% macro default__ensure_pseudonym_key() -%}
     {%- if execute -%}
         {%- set key = pseudonym_key_value() -%}
         {%- if key == pseudonym_key_default() -%}

@@ -112,6 +112,12 @@
     {{ return(adapter.dispatch('redact_free_text', 'cur_dwh')(expr, names)) }}
 {%- endmacro %}
 
+{#- Spark (issue 16, in progress): not ported yet (Java's regex dialect, no string_agg over values).
+    It fails when a row is read, never passing a text through unredacted. -#}
+{% macro spark__redact_free_text(expr, names) -%}
+    cast(raise_error('redact_free_text is not ported to Spark yet (issue 16)') as string)
+{%- endmacro %}
+
 {% macro default__redact_free_text(expr, names) -%}
     {{ exceptions.raise_compiler_error(
         "redact_free_text has no implementation for the adapter '" ~ adapter.type() ~ "': write "

@@ -170,7 +170,7 @@ final as (
         end as day_name_ru,
         case quarter_number
             when 1 then 'I' when 2 then 'II' when 3 then 'III' when 4 then 'IV'
-        end || ' квартал ' || cast(year_number as varchar) as quarter_label_ru,
+        end || ' квартал ' || cast(year_number as {{ type_varchar() }}) as quarter_label_ru,
         iso_day_of_week >= 6 as is_weekend,
         calendar_kind,
         calendar_note,

@@ -19,7 +19,7 @@ channels as (
             '{{ source }}' as appeal_source,
             '{{ system }}' as system_name,
             '{{ label }}' as channel_name,
-            {{ "'" ~ network ~ "'" if network else 'cast(null as varchar)' }} as social_network,
+            {{ "'" ~ network ~ "'" if network else 'cast(null as ' ~ type_varchar() ~ ')' }} as social_network,
             {{ sort }} as sort_order
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -20,9 +20,9 @@ populations as (
 known as (
 
     select
-        cast(municipalities.oktmo as varchar) as municipality_key,
-        cast(municipalities.oktmo as varchar) as oktmo,
-        cast(municipalities.okato as varchar) as okato,
+        cast(municipalities.oktmo as {{ type_varchar() }}) as municipality_key,
+        cast(municipalities.oktmo as {{ type_varchar() }}) as oktmo,
+        cast(municipalities.okato as {{ type_varchar() }}) as okato,
         municipalities.name as municipality_name,
         municipalities.short_name as municipality_short_name,
         municipalities.type as municipality_type,
@@ -33,12 +33,12 @@ known as (
         municipalities.admin_centre,
         cast(populations.population as bigint) as population,
         cast(populations.population_date as date) as population_date,
-        cast(municipalities.centre_latitude as double precision) as centre_latitude,
-        cast(municipalities.centre_longitude as double precision) as centre_longitude,
+        cast(municipalities.centre_latitude as {{ type_double() }}) as centre_latitude,
+        cast(municipalities.centre_longitude as {{ type_double() }}) as centre_longitude,
         false as is_unknown
     from municipalities
     left join populations
-        on cast(municipalities.oktmo as varchar) = cast(populations.oktmo as varchar)
+        on cast(municipalities.oktmo as {{ type_varchar() }}) = cast(populations.oktmo as {{ type_varchar() }})
 
 ),
 
@@ -46,17 +46,17 @@ unknown_member as (
 
     select
         'unknown' as municipality_key,
-        cast(null as varchar) as oktmo,
-        cast(null as varchar) as okato,
+        cast(null as {{ type_varchar() }}) as oktmo,
+        cast(null as {{ type_varchar() }}) as okato,
         'Не определено' as municipality_name,
         'Не определено' as municipality_short_name,
-        cast(null as varchar) as municipality_type,
-        cast(null as varchar) as municipality_type_code,
-        cast(null as varchar) as admin_centre,
+        cast(null as {{ type_varchar() }}) as municipality_type,
+        cast(null as {{ type_varchar() }}) as municipality_type_code,
+        cast(null as {{ type_varchar() }}) as admin_centre,
         cast(null as bigint) as population,
         cast(null as date) as population_date,
-        cast(null as double precision) as centre_latitude,
-        cast(null as double precision) as centre_longitude,
+        cast(null as {{ type_double() }}) as centre_latitude,
+        cast(null as {{ type_double() }}) as centre_longitude,
         true as is_unknown
 
 ),

@@ -30,7 +30,7 @@ unknown_member as (
         'unknown' as programme_key,
         'Программа не указана' as programme_name,
         0 as indicator_count,
-        cast(null as varchar) as first_ministry,
+        cast(null as {{ type_varchar() }}) as first_ministry,
         0 as ministry_count
 
 ),

@@ -15,10 +15,10 @@ final as (
     select
         -- keys
         batch_id,
-        cast(source as text) as source,
-        cast({{ source_name('source') }} as text) as source_name,
-        cast(file_name as text) as file_name,
-        cast(status as text) as status,
+        cast(source as {{ type_text() }}) as source,
+        cast({{ source_name('source') }} as {{ type_text() }}) as source_name,
+        cast(file_name as {{ type_text() }}) as file_name,
+        cast(status as {{ type_text() }}) as status,
 
         -- timestamps
         started_at,
