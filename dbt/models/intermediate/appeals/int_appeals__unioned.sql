@@ -74,6 +74,14 @@ with
 
     ),
 
+    appeal_sources as (
+
+        select 'pos' as appeal_source
+        union all
+        select 'im' as appeal_source
+
+    ),
+
     changed_ids as (
 
         select
@@ -96,10 +104,10 @@ with
         union
         -- a new rating: the appeal of either system with that id (staging decides the system)
         select
-            source_name.appeal_source,
+            appeal_sources.appeal_source,
             ratings.appeal_id
         from {{ source('surveys', 'survey_ratings') }} as ratings
-        cross join (select 'pos' as appeal_source union all select 'im' as appeal_source) as source_name
+        cross join appeal_sources
         where ratings.batch_id > (select watermark.batch_id from watermark)
 
     ),
@@ -107,21 +115,33 @@ with
     raw_pos_appeals as (
 
         select * from {{ source('pos', 'pos_appeals') }}
-        where appeal_id in (select changed_ids.appeal_id from changed_ids where changed_ids.appeal_source = 'pos')
+        where appeal_id in (
+            select changed_ids.appeal_id
+            from changed_ids
+            where changed_ids.appeal_source = 'pos'
+        )
 
     ),
 
     raw_pos_events as (
 
         select * from {{ source('pos', 'pos_appeal_events') }}
-        where appeal_id in (select changed_ids.appeal_id from changed_ids where changed_ids.appeal_source = 'pos')
+        where appeal_id in (
+            select changed_ids.appeal_id
+            from changed_ids
+            where changed_ids.appeal_source = 'pos'
+        )
 
     ),
 
     raw_im_incidents as (
 
         select * from {{ source('im', 'im_incidents') }}
-        where incident_id in (select changed_ids.appeal_id from changed_ids where changed_ids.appeal_source = 'im')
+        where incident_id in (
+            select changed_ids.appeal_id
+            from changed_ids
+            where changed_ids.appeal_source = 'im'
+        )
 
     ),
 

@@ -44,8 +44,11 @@ written as (
     select * from {{ ref('stg_written__appeals') }}
     {% if is_incremental() -%}
         where
-            batch_id
-            > coalesce((select watermarks.batch_id from watermarks where watermarks.channel_source = 'written'), -1)
+            batch_id > (
+                select coalesce(max(watermarks.batch_id), -1)
+                from watermarks
+                where watermarks.channel_source = 'written'
+            )
     {%- endif %}
 
 ),
@@ -55,8 +58,11 @@ platform as (
     select * from {{ ref('stg_platform__messages') }}
     {% if is_incremental() -%}
         where
-            batch_id
-            > coalesce((select watermarks.batch_id from watermarks where watermarks.channel_source = 'platform'), -1)
+            batch_id > (
+                select coalesce(max(watermarks.batch_id), -1)
+                from watermarks
+                where watermarks.channel_source = 'platform'
+            )
     {%- endif %}
 
 ),

@@ -51,26 +51,26 @@ with
 
         {{ appeal_fact_months_to_recompute() }}
         union
-        select stored.month_start
-        from {{ this }} as stored
+        select stored_rows.month_start
+        from {{ this }} as stored_rows
         left join {{ ref('dim_channel') }} as channels
-            on stored.channel_key = channels.channel_key
+            on stored_rows.channel_key = channels.channel_key
         left join {{ ref('dim_sector') }} as sectors
-            on stored.sector_code = sectors.sector_code
+            on stored_rows.sector_code = sectors.sector_code
         left join {{ ref('dim_municipality') }} as municipalities
-            on stored.municipality_key = municipalities.municipality_key
+            on stored_rows.municipality_key = municipalities.municipality_key
         left join {{ ref('dim_organisation') }} as organisations
-            on stored.organisation_key = organisations.organisation_key and organisations.is_current
+            on stored_rows.organisation_key = organisations.organisation_key and organisations.is_current
         left join {{ ref('dim_topic') }} as topics
-            on stored.topic_key = topics.topic_key
+            on stored_rows.topic_key = topics.topic_key
         where
-            stored.appeal_source_name is distinct from cast(channels.system_name as text)
-            or stored.channel_name is distinct from cast(channels.channel_name as text)
-            or stored.sector_name is distinct from cast(sectors.sector_name as text)
-            or stored.municipality_name is distinct from cast(municipalities.municipality_name as text)
-            or stored.organisation_name is distinct from cast(organisations.organisation_name as text)
-            or stored.organisation_kind is distinct from cast(organisations.organisation_kind as text)
-            or stored.topic_name is distinct from cast(topics.topic_name as text)
+            stored_rows.appeal_source_name is distinct from cast(channels.system_name as text)
+            or stored_rows.channel_name is distinct from cast(channels.channel_name as text)
+            or stored_rows.sector_name is distinct from cast(sectors.sector_name as text)
+            or stored_rows.municipality_name is distinct from cast(municipalities.municipality_name as text)
+            or stored_rows.organisation_name is distinct from cast(organisations.organisation_name as text)
+            or stored_rows.organisation_kind is distinct from cast(organisations.organisation_kind as text)
+            or stored_rows.topic_name is distinct from cast(topics.topic_name as text)
 
     ),
 
