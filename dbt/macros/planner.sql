@@ -15,3 +15,21 @@
 
 {% macro default__prefer_hash_joins() -%}
 {%- endmacro %}
+
+{#-
+    in_subquery(column, subquery): `column in (subquery)`, written so that the raw tables' lookup
+    index (ingestion/schemas.py, Table.lookup) serves it under prefer_hash_joins: on PostgreSQL
+    `= any(array(subquery))`, an index scan for the array the sub-select returns once (a semi-join
+    could probe an index only by a nested loop); elsewhere the plain `in`.
+-#}
+{% macro in_subquery(column, subquery) -%}
+    {{ return(adapter.dispatch('in_subquery', 'cur_dwh')(column, subquery)) }}
+{%- endmacro %}
+
+{% macro postgres__in_subquery(column, subquery) -%}
+    {{ column }} = any(array({{ subquery }}))
+{%- endmacro %}
+
+{% macro default__in_subquery(column, subquery) -%}
+    {{ column }} in ({{ subquery }})
+{%- endmacro %}

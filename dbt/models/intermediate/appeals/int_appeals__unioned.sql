@@ -38,6 +38,8 @@
 --
 -- An incremental run plans with hash joins (macros/planner.sql): the narrowed staging CTEs are
 -- estimated at a row or two, and a nested loop re-ran the events' aggregate per appeal (50 s at 20k).
+-- The changed appeals' raw rows are read through the raw tables' lookup index on the appeal id
+-- (ingestion/schemas.py), not a scan of every export (macro in_subquery).
 -- A table: the staging views' row estimates (windows over every export) mislead the planner into
 -- nested loops downstream; a table gives true statistics. Its indexes serve the incremental models:
 -- the appeals of a batch or of the latest run, and the repeat partners of the changed appeals by
@@ -66,6 +68,10 @@
 with
 
 {% if is_incremental() %}
+    {%- set changed_pos = "select changed_ids.appeal_id from changed_ids"
+        ~ " where changed_ids.appeal_source = 'pos'" %}
+    {%- set changed_im = "select changed_ids.appeal_id from changed_ids"
+        ~ " where changed_ids.appeal_source = 'im'" %}
 
     watermark as (
 
@@ -115,40 +121,28 @@ with
     raw_pos_appeals as (
 
         select * from {{ source('pos', 'pos_appeals') }}
-        where appeal_id in (
-            select changed_ids.appeal_id
-            from changed_ids
-            where changed_ids.appeal_source = 'pos'
-        )
+        where {{ in_subquery('appeal_id', changed_pos) }}
 
     ),
 
     raw_pos_events as (
 
         select * from {{ source('pos', 'pos_appeal_events') }}
-        where appeal_id in (
-            select changed_ids.appeal_id
-            from changed_ids
-            where changed_ids.appeal_source = 'pos'
-        )
+        where {{ in_subquery('appeal_id', changed_pos) }}
 
     ),
 
     raw_im_incidents as (
 
         select * from {{ source('im', 'im_incidents') }}
-        where incident_id in (
-            select changed_ids.appeal_id
-            from changed_ids
-            where changed_ids.appeal_source = 'im'
-        )
+        where {{ in_subquery('incident_id', changed_im) }}
 
     ),
 
     raw_survey_ratings as (
 
         select * from {{ source('surveys', 'survey_ratings') }}
-        where appeal_id in (select changed_ids.appeal_id from changed_ids)
+        where {{ in_subquery('appeal_id', 'select changed_ids.appeal_id from changed_ids') }}
 
     ),
 
