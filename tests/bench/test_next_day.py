@@ -143,8 +143,8 @@ def test_the_daily_build_equals_a_full_refresh_after_late_updates_and_moved_date
     assert daily.returncode == 0, daily.stdout[-4000:]
     with psycopg.connect(sample_copy) as conn:
         changed = conn.execute(
-            """select count(*) filter (where merged_at = latest.merged_at), count(*)
-               from intermediate.int_appeals__unioned
+            """select count(*) filter (where unioned.merged_at = latest.merged_at), count(*)
+               from intermediate.int_appeals__unioned as unioned
                cross join (
                    select max(merged_at) as merged_at from intermediate.int_appeals__unioned
                ) as latest"""
