@@ -191,7 +191,7 @@ class NextDay:
         return self.updated_pos + self.updated_im
 
 
-def _batch(conn: psycopg.Connection, source: str) -> int:
+def open_batch(conn: psycopg.Connection, source: str) -> int:
     row = conn.execute(
         """insert into raw.load_batches (source, file_name, file_path, content_hash, file_bytes, status,
                finished_at, notes)
@@ -204,7 +204,7 @@ def _batch(conn: psycopg.Connection, source: str) -> int:
     return int(row[0])
 
 
-def _close(conn: psycopg.Connection, batch: int, rows: int) -> None:
+def close_batch(conn: psycopg.Connection, batch: int, rows: int) -> None:
     conn.execute(
         "update raw.load_batches set status = 'loaded', rows_read = %s, rows_loaded = %s where batch_id = %s",
         (rows, rows, batch),
@@ -219,21 +219,21 @@ def add_next_day(dsn: str, new_share: float = 0.01, update_share: float = 0.002)
         assert appeals is not None and incidents is not None
         n_pos, n_im = int(appeals[0]), int(incidents[0])
 
-        batch = _batch(conn, "pos")
+        batch = open_batch(conn, "pos")
         new_pos = max(1, round(n_pos * new_share))
         new_pos = conn.execute(_NEW_POS, {"batch": batch, "count": new_pos}).rowcount
         conn.execute(_NEW_POS_EVENTS, {"batch": batch})
         upd_pos = max(1, round(n_pos * update_share))
         upd_pos = conn.execute(_UPDATED_POS, {"batch": batch, "count": upd_pos, "offset": new_pos}).rowcount
         conn.execute(_UPDATED_POS_EVENTS, {"batch": batch, "offset": new_pos})
-        _close(conn, batch, new_pos + upd_pos)
+        close_batch(conn, batch, new_pos + upd_pos)
 
-        batch = _batch(conn, "im")
+        batch = open_batch(conn, "im")
         new_im = max(1, round(n_im * new_share))
         new_im = conn.execute(_NEW_IM, {"batch": batch, "count": new_im}).rowcount
         upd_im = max(1, round(n_im * update_share))
         upd_im = conn.execute(_UPDATED_IM, {"batch": batch, "count": upd_im, "offset": new_im}).rowcount
-        _close(conn, batch, new_im + upd_im)
+        close_batch(conn, batch, new_im + upd_im)
         conn.execute("analyze raw.pos_appeals")
         conn.execute("analyze raw.pos_appeal_events")
         conn.execute("analyze raw.im_incidents")

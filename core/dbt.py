@@ -32,9 +32,11 @@ MANIFEST_PATH = DBT_DIR / "target" / "manifest.json"
 _SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "packages", "dbt_project.yml")
 
 
-# Data tests that cost a full refresh: assert_fct_appeals_matches_full_refresh, and the tests of the
-# views that hold the full-refresh logic (int_appeals__final and the views under it, each computed over
-# every appeal; fct_appeals keeps its own tests daily). The daily build leaves them out; the
+# Data tests that cost a full refresh: the equality tests of the incremental models against their
+# full-refresh logic (assert_fct_appeals_matches_full_refresh, assert_int_appeals__unioned_…,
+# assert_int_channels__places_…, assert_kpi_appeals_marts_…), and the tests of the views that hold the
+# full-refresh logic (int_appeals__final and the views under it, each computed over every appeal;
+# fct_appeals keeps its own tests daily). The daily build leaves them out; the
 # full_refresh job, the benchmark's separate step and the test suite run them.
 FULL_REFRESH_EQUALITY_TAG = "full_refresh_equality"
 

@@ -39,6 +39,9 @@ class Table:
     # The columns that identify one source row within a file: a second row with the same key in the
     # same file is quarantined as a duplicate (empty: no such check).
     key: tuple[str, ...] = ()
+    # Columns of a second index, for the dbt models that read the rows of one item across batches (the
+    # incremental int_appeals__unioned: every export of the appeals of a new batch); empty: none.
+    lookup: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -60,11 +63,17 @@ class Table:
         ]
         cols += [f"{c.name} {c.pg_type}{' not null' if c.required else ''}" for c in self.columns]
         body = ",\n    ".join(cols)
+        lookup = ", ".join(self.lookup)
         return (
             f"create table if not exists {self.qualified} (\n    {body}\n);\n"
             # tables created before the extras column existed get it (nullable, so this is cheap)
             f"alter table {self.qualified} add column if not exists extras jsonb;\n"
             f"create index if not exists {self.name}__batch_idx on {self.qualified} (batch_id);\n"
+            + (
+                f"create index if not exists {self.name}__lookup_idx on {self.qualified} ({lookup});\n"
+                if self.lookup
+                else ""
+            )
         )
 
 
@@ -118,6 +127,7 @@ POS_APPEALS = Table(
         EXTRAS,
     ),
     key=("appeal_id",),
+    lookup=("appeal_id",),
 )
 
 POS_APPEAL_EVENTS = Table(
@@ -136,6 +146,7 @@ POS_APPEAL_EVENTS = Table(
         EXTRAS,
     ),
     key=("appeal_id", "event_seq"),
+    lookup=("appeal_id",),
 )
 
 IM_INCIDENTS = Table(
@@ -197,6 +208,7 @@ IM_INCIDENTS = Table(
         EXTRAS,
     ),
     key=("incident_id",),
+    lookup=("incident_id",),
 )
 
 SURVEY_RATINGS = Table(
@@ -211,6 +223,7 @@ SURVEY_RATINGS = Table(
         _c("rating_comment", description="Комментарий (free text)", personal="text"),
         EXTRAS,
     ),
+    lookup=("appeal_id",),
 )
 
 WRITTEN_APPEALS = Table(

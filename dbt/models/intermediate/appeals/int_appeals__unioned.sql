@@ -24,291 +24,202 @@
 --   address_key   the address with runs of blanks and punctuation collapsed (ПОС Location.Address;
 --                 IM locality, street, house when street and house are given)
 --
--- Materialised as a table: the staging views' row estimates (windows over every export) mislead the
--- planner into nested loops downstream; a table gives true statistics and one pass over staging. Its
--- indexes serve the incremental fct_appeals: the appeals of a batch, and the repeat partners of the
--- changed appeals by source, topic and person or address.
+-- Incremental (merge on appeal_source + source_appeal_id): a row depends only on the appeal's own raw
+-- rows (its exports, their status history, its survey ratings) and on reference seeds, so a run
+-- recomputes only the appeals that have a raw row in a load batch newer than the newest batch in the
+-- table (ПОС appeals and events, IM incidents, survey ratings), applying the staging rules
+-- (macros/staging_appeals.sql) to those appeals' raw rows only, never the staging views over every
+-- export. A changed reference seed (topics, organisations, municipalities) needs a full refresh (the
+-- full_refresh job); assert_int_appeals__unioned_matches_full_refresh proves the table equal to the
+-- full-refresh logic. Two bookkeeping columns serve the incremental marts downstream (the months and
+-- weeks to recompute): merged_at, the start of the dbt run that last computed the row, and
+-- previous_created_at, the creation time the table held before that run (an appeal whose later export
+-- moved its creation date touches its old month too).
+--
+-- An incremental run plans with hash joins (macros/planner.sql): the narrowed staging CTEs are
+-- estimated at a row or two, and a nested loop re-ran the events' aggregate per appeal (50 s at 20k).
+-- The changed appeals' raw rows are read through the raw tables' lookup index on the appeal id
+-- (ingestion/schemas.py), not a scan of every export (macro in_subquery).
+-- A table: the staging views' row estimates (windows over every export) mislead the planner into
+-- nested loops downstream; a table gives true statistics. Its indexes serve the incremental models:
+-- the appeals of a batch or of the latest run, and the repeat partners of the changed appeals by
+-- source, topic and person or address. Being merged, not rebuilt, it no longer drops the views on it
+-- (int_appeals__*) in a daily run.
+-- depends_on: {{ source('pos', 'pos_appeals') }}
+-- depends_on: {{ source('pos', 'pos_appeal_events') }}
+-- depends_on: {{ source('im', 'im_incidents') }}
+-- depends_on: {{ source('surveys', 'survey_ratings') }}
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    unique_key=['appeal_source', 'source_appeal_id'],
+    incremental_strategy='merge',
+    on_schema_change='fail',
     indexes=[
         {'columns': ['appeal_source', 'source_appeal_id'], 'unique': True},
         {'columns': ['appeal_source', 'batch_id']},
+        {'columns': ['merged_at']},
         {'columns': ['appeal_source', 'topic_key', 'person_key', 'created_at']},
         {'columns': ['appeal_source', 'topic_key', 'address_key', 'created_at']},
     ],
+    pre_hook="{{ prefer_hash_joins() if is_incremental() }}",
     post_hook="analyze {{ this }}",
 ) }}
 
 with
 
-pos_appeals as (
+{% if is_incremental() %}
+    {%- set changed_pos = "select changed_ids.appeal_id from changed_ids"
+        ~ " where changed_ids.appeal_source = 'pos'" %}
+    {%- set changed_im = "select changed_ids.appeal_id from changed_ids"
+        ~ " where changed_ids.appeal_source = 'im'" %}
 
-    select * from {{ ref('stg_pos__appeals') }}
+    watermark as (
 
-),
+        -- batch ids are one sequence over every source (raw.load_batches)
+        select coalesce(max(batch_id), -1) as batch_id from {{ this }}
 
-pos_events as (
+    ),
 
-    select * from {{ ref('stg_pos__appeal_events') }}
+    appeal_sources as (
 
-),
+        select 'pos' as appeal_source
+        union all
+        select 'im' as appeal_source
 
-im_incidents as (
+    ),
 
-    select * from {{ ref('stg_im__incidents') }}
+    changed_ids as (
 
-),
+        select
+            'pos' as appeal_source,
+            appeal_id
+        from {{ source('pos', 'pos_appeals') }}
+        where batch_id > (select watermark.batch_id from watermark)
+        union
+        select
+            'pos' as appeal_source,
+            appeal_id
+        from {{ source('pos', 'pos_appeal_events') }}
+        where batch_id > (select watermark.batch_id from watermark)
+        union
+        select
+            'im' as appeal_source,
+            incident_id as appeal_id
+        from {{ source('im', 'im_incidents') }}
+        where batch_id > (select watermark.batch_id from watermark)
+        union
+        -- a new rating: the appeal of either system with that id (staging decides the system)
+        select
+            appeal_sources.appeal_source,
+            ratings.appeal_id
+        from {{ source('surveys', 'survey_ratings') }} as ratings
+        cross join appeal_sources
+        where ratings.batch_id > (select watermark.batch_id from watermark)
 
-survey_ratings as (
+    ),
 
-    select * from {{ ref('stg_surveys__ratings') }}
+    raw_pos_appeals as (
 
-),
+        select * from {{ source('pos', 'pos_appeals') }}
+        where {{ in_subquery('appeal_id', changed_pos) }}
 
-topics as (
+    ),
 
-    select * from {{ ref('int_topics__mapped') }}
+    raw_pos_events as (
 
-),
+        select * from {{ source('pos', 'pos_appeal_events') }}
+        where {{ in_subquery('appeal_id', changed_pos) }}
 
-organisations as (
+    ),
 
-    select * from {{ ref('ref_organisations') }}
+    raw_im_incidents as (
 
-),
+        select * from {{ source('im', 'im_incidents') }}
+        where {{ in_subquery('incident_id', changed_im) }}
 
-municipalities as (
+    ),
 
-    select * from {{ ref('ref_municipalities') }}
+    raw_survey_ratings as (
 
-),
+        select * from {{ source('surveys', 'survey_ratings') }}
+        where {{ in_subquery('appeal_id', 'select changed_ids.appeal_id from changed_ids') }}
 
-pos_event_summary as (
+    ),
 
-    select
-        appeal_id,
-        max(batch_id) as history_batch_id,
-        max(created_at) as last_event_at,
-        min(case when status_code = 'SEND_RESPONSE' then created_at end) as first_response_event_at,
-        min(case when status_code = 'POSTPONE' then created_at end) as first_postpone_at,
-        max(case when status_code = 'MODERATION_DECLINE' then created_at end) as declined_at
-    from pos_events
-    group by appeal_id
+    input_pos_appeals as (
+        {{ stg_pos_appeals('raw_pos_appeals') }}
+    ),
 
-),
+    input_pos_events as (
+        {{ stg_pos_appeal_events('raw_pos_events', 'raw_pos_appeals') }}
+    ),
 
-pos_appeals_with_history as (
+    input_im_incidents as (
+        {{ stg_im_incidents('raw_im_incidents') }}
+    ),
 
-    -- the history summary of the export each appeal's state was kept from (a later CSV report has
-    -- no history: then no newest event, and the answer time stands in)
-    select
-        pos_appeals.*,
-        pos_event_summary.first_response_event_at,
-        pos_event_summary.first_postpone_at,
-        pos_event_summary.declined_at,
-        case
-            when pos_event_summary.history_batch_id = pos_appeals.batch_id
-                then pos_event_summary.last_event_at
-        end as last_event_at
-    from pos_appeals
-    left join pos_event_summary
-        on pos_appeals.appeal_id = pos_event_summary.appeal_id
+    input_survey_ratings as (
+        {{ stg_surveys_ratings('raw_survey_ratings') }}
+    ),
 
-),
+{% else %}
 
-pos_shaped as (
+    input_pos_appeals as (
 
-    select
-        'pos' as appeal_source,
-        pos_appeals.appeal_id as source_appeal_id,
-        coalesce(pos_appeals.pos_number, cast(pos_appeals.appeal_id as varchar)) as appeal_number,
-        'pos' as channel_key,
-        case
-            when pos_appeals.subsubject_id is not null
-                then 'pos-' || cast(pos_appeals.subsubject_id as varchar)
-            else 'unknown'
-        end as topic_key,
-        pos_appeals.org_oktmo as municipality_code,
-        cast(null as varchar) as municipality_name,
-        pos_appeals.org_inn as organisation_inn,
-        pos_appeals.org_name as organisation_name,
-        pos_appeals.applicant_key as person_key,
-        pos_appeals.location_address as address_text,
-        coalesce(pos_appeals.appeal_kind_code, '{{ var("pos_default_appeal_kind") }}') as appeal_kind_code,
-        pos_appeals.status_code,
-        case
-            when pos_appeals.status_code = 'MODERATION_DECLINE' then 'declined'
-            when pos_appeals.status_code = 'MODERATION_NEW' then 'pending'
-            else 'accepted'
-        end as moderation_outcome,
-        pos_appeals.status_code not in ('SEND_RESPONSE', 'MODERATION_DECLINE') as is_open,
-        cast(null as boolean) as platform_on_time,
-        pos_appeals.batch_id,
-        pos_appeals.created_at,
-        cast(null as timestamp with time zone) as assigned_at,
-        pos_appeals.first_postpone_at as extension_requested_at,
-        coalesce(pos_appeals.first_response_event_at, pos_appeals.answer_at) as first_response_at,
-        case
-            when pos_appeals.status_code = 'SEND_RESPONSE'
-                then coalesce(pos_appeals.answer_at, pos_appeals.last_event_at)
-            when pos_appeals.status_code = 'MODERATION_DECLINE'
-                then coalesce(pos_appeals.declined_at, pos_appeals.last_event_at)
-        end as closed_at,
-        coalesce(
-            pos_appeals.last_event_at,
-            greatest(pos_appeals.created_at, pos_appeals.answer_at)
-        ) as source_updated_at,
-        nullif(trim(pos_appeals.location_address), '') as location_text,
-        cast(pos_appeals.location_latitude as double precision) as location_latitude,
-        cast(pos_appeals.location_longitude as double precision) as location_longitude,
-        left(nullif(trim(pos_appeals.org_oktmo), ''), 8) as body_oktmo,
-        cast(pos_appeals.org_inn as varchar) as body_inn,
-        nullif(trim(pos_appeals.org_name), '') as body_name
-    from pos_appeals_with_history as pos_appeals
+        select * from {{ ref('stg_pos__appeals') }}
 
-),
+    ),
 
-im_shaped as (
+    input_pos_events as (
 
-    select
-        'im' as appeal_source,
-        cast(incident_id as bigint) as source_appeal_id,
-        cast(incident_number as varchar) as appeal_number,
-        'im_' || coalesce(
-            {{ map_values('social_network', {
-                'ВКонтакте': 'vk',
-                'Одноклассники': 'ok',
-                'Telegram': 'telegram',
-            }) }},
-            'other'
-        ) as channel_key,
-        case
-            when nullif(trim(topic), '') is not null then 'im-' || {{ dbt.hash('topic') }}
-            else 'unknown'
-        end as topic_key,
-        cast(null as varchar) as municipality_code,
-        nullif(trim(municipality), '') as municipality_name,
-        cast(null as varchar) as organisation_inn,
-        nullif(trim(department), '') as organisation_name,
-        author_key as person_key,
-        case
-            when nullif(trim(street), '') is not null and nullif(trim(house), '') is not null
-                then concat_ws(', ', locality, street, house)
-        end as address_text,
-        'incident' as appeal_kind_code,
-        current_step_code as status_code,
-        'accepted' as moderation_outcome,
-        finished_at is null as is_open,
-        is_on_time_after_assignment as platform_on_time,
-        batch_id,
-        created_at,
-        assigned_at,
-        cast(null as timestamp with time zone) as extension_requested_at,
-        first_response_at,
-        finished_at as closed_at,
-        coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at,
-        nullif(trim(concat_ws(', ', municipality, locality, street)), '') as location_text,
-        cast(null as double precision) as location_latitude,
-        cast(null as double precision) as location_longitude,
-        cast(null as varchar) as body_oktmo,
-        cast(null as varchar) as body_inn,
-        nullif(trim(department), '') as body_name
-    from im_incidents
+        select * from {{ ref('stg_pos__appeal_events') }}
 
-),
+    ),
+
+    input_im_incidents as (
+
+        select * from {{ ref('stg_im__incidents') }}
+
+    ),
+
+    input_survey_ratings as (
+
+        select * from {{ ref('stg_surveys__ratings') }}
+
+    ),
+
+{% endif %}
 
 unioned as (
-
-    select * from pos_shaped
-    union all
-    select * from im_shaped
-
+    {{ appeals_unioned('input_pos_appeals', 'input_pos_events', 'input_im_incidents', 'input_survey_ratings') }}
 ),
 
-resolved as (
+with_previous as (
 
-    select
-        unioned.*,
-        coalesce(topics.topic_key, 'unknown') as resolved_topic_key,
-        coalesce(topics.sector_code, 'undefined') as sector_code,
-        survey_ratings.rating,
-        coalesce(
-            cast(municipality_by_code.oktmo as varchar),
-            cast(municipality_by_name.oktmo as varchar),
-            'unknown'
-        ) as municipality_key,
-        coalesce(organisation_by_inn.org_code, organisation_by_name.org_code, 'unknown') as organisation_key,
-        nullif(
-            trim(regexp_replace(unioned.address_text, '[[:space:][:punct:]]+', ' ', 'g')), ''
-        ) as address_key
-    from unioned
-    left join topics
-        on unioned.topic_key = topics.topic_key
-    left join survey_ratings
-        on
-            unioned.appeal_source = survey_ratings.appeal_source
-            and unioned.source_appeal_id = survey_ratings.appeal_id
-    left join municipalities as municipality_by_code
-        on unioned.municipality_code = cast(municipality_by_code.oktmo as varchar)
-    left join municipalities as municipality_by_name
-        on
-            unioned.municipality_code is null
-            and (
-                unioned.municipality_name = municipality_by_name.name
-                or unioned.municipality_name = municipality_by_name.short_name
-            )
-    left join organisations as organisation_by_inn
-        on unioned.organisation_inn = cast(organisation_by_inn.inn as varchar)
-    left join organisations as organisation_by_name
-        on
-            organisation_by_inn.org_code is null
-            and unioned.organisation_name = organisation_by_name.org_name
+    {% if is_incremental() -%}
+        select
+            unioned.*,
+            previous.created_at as previous_created_at
+        from unioned
+        left join {{ this }} as previous
+            on
+                unioned.appeal_source = previous.appeal_source
+                and unioned.source_appeal_id = previous.source_appeal_id
+    {%- else -%}
+        select
+            *,
+            cast(null as timestamp with time zone) as previous_created_at
+        from unioned
+    {%- endif %}
 
 ),
 
 final as (
 
     select
-        -- keys
-        appeal_source,
-        source_appeal_id,
-        appeal_number,
-        channel_key,
-        resolved_topic_key as topic_key,
-        sector_code,
-        municipality_key,
-        organisation_key,
-        person_key,
-        address_key,
-        batch_id,
-
-        -- dimensions
-        appeal_kind_code,
-        status_code,
-        moderation_outcome,
-        is_open,
-        platform_on_time,
-
-        -- measures
-        rating,
-
-        -- timestamps
-        created_at,
-        assigned_at,
-        extension_requested_at,
-        first_response_at,
-        closed_at,
-        source_updated_at,
-
-        -- where the appeal happened, as int_appeals__places reads it
-        location_text,
-        location_latitude,
-        location_longitude,
-        body_oktmo,
-        body_inn,
-        body_name
-
-    from resolved
+        *,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as merged_at
+    from with_previous
 
 )
 

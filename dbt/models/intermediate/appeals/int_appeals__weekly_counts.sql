@@ -8,16 +8,16 @@ with
 
 appeals as (
 
+    -- fct_appeals has one row per appeal of int_appeals__unioned with the place's municipality
+    -- (int_appeals__places; 'unknown' without one) and the local creation date: the same three values
+    -- this model once computed from int_appeals__unioned and int_appeals__places, read from a table
+    -- instead of computing every appeal's place again (assert_fct_appeals_matches_full_refresh proves
+    -- fct_appeals equal to that logic)
     select
-        unioned.sector_code,
-        coalesce(places.municipality_key, 'unknown') as municipality_key,
-        cast({{ to_source_local('unioned.created_at') }} as date) as created_date
-    from {{ ref('int_appeals__unioned') }} as unioned
-    -- the place of the appeal (its location; the answering body only without one)
-    left join {{ ref('int_appeals__places') }} as places
-        on
-            unioned.appeal_source = places.appeal_source
-            and unioned.source_appeal_id = places.source_appeal_id
+        sector_code,
+        municipality_key,
+        created_date
+    from {{ ref('fct_appeals') }}
 
 ),
 

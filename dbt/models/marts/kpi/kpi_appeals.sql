@@ -24,153 +24,69 @@
 --   share_rejected                rejected_count / moderated_count: declined at moderation among the
 --                                 appeals whose moderation is over (accepted or declined)
 --   open_overdue_count            appeals still open past their deadline as of the source's latest export
+--
+-- Incremental by month (delete+insert on month_start): a daily run recomputes only the months whose
+-- appeals may have changed (macros/incremental_periods.sql: the months of the appeals the latest
+-- int_appeals__unioned run changed, old and new creation dates, their repeat partners' months, the
+-- months of open appeals) and the months whose stored dimension names no longer match the dimensions
+-- (a renamed organisation, sector, topic …). Every row of a recomputed month is replaced.
+-- assert_kpi_appeals_marts_match_full_refresh proves the table equal to the full-refresh logic.
+-- on_schema_change is not 'fail': dbt reports this model's unconstrained numeric columns (round(…, 6))
+-- as changed types on every incremental run; a new column is added, the full_refresh job fills it.
+-- depends_on: {{ ref('int_appeals__unioned') }}
+-- depends_on: {{ ref('int_calendar__days') }}
+{{ config(
+    materialized='incremental',
+    unique_key='month_start',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[{'columns': ['month_start']}],
+) }}
 
 with
 
-appeals as (
+{% if is_incremental() %}
+
+    months_to_recompute as (
+
+        {{ appeal_fact_months_to_recompute() }}
+        union
+        select stored_rows.month_start
+        from {{ this }} as stored_rows
+        left join {{ ref('dim_channel') }} as channels
+            on stored_rows.channel_key = channels.channel_key
+        left join {{ ref('dim_sector') }} as sectors
+            on stored_rows.sector_code = sectors.sector_code
+        left join {{ ref('dim_municipality') }} as municipalities
+            on stored_rows.municipality_key = municipalities.municipality_key
+        left join {{ ref('dim_organisation') }} as organisations
+            on stored_rows.organisation_key = organisations.organisation_key and organisations.is_current
+        left join {{ ref('dim_topic') }} as topics
+            on stored_rows.topic_key = topics.topic_key
+        where
+            stored_rows.appeal_source_name is distinct from cast(channels.system_name as text)
+            or stored_rows.channel_name is distinct from cast(channels.channel_name as text)
+            or stored_rows.sector_name is distinct from cast(sectors.sector_name as text)
+            or stored_rows.municipality_name is distinct from cast(municipalities.municipality_name as text)
+            or stored_rows.organisation_name is distinct from cast(organisations.organisation_name as text)
+            or stored_rows.organisation_kind is distinct from cast(organisations.organisation_kind as text)
+            or stored_rows.topic_name is distinct from cast(topics.topic_name as text)
+
+    ),
+
+{% endif %}
+
+fct_appeals_of_months as (
 
     select * from {{ ref('fct_appeals') }}
+    {% if is_incremental() -%}
+        where {{ month_of('created_date') }} in (select months_to_recompute.month_start from months_to_recompute)
+    {%- endif %}
 
 ),
 
-channels as (
-
-    select * from {{ ref('dim_channel') }}
-
-),
-
-sectors as (
-
-    select * from {{ ref('dim_sector') }}
-
-),
-
-municipalities as (
-
-    select * from {{ ref('dim_municipality') }}
-
-),
-
-organisations as (
-
-    select * from {{ ref('dim_organisation') }}
-    where is_current
-
-),
-
-topics as (
-
-    select * from {{ ref('dim_topic') }}
-
-),
-
-aggregated as (
-
-    select
-        {{ month_of('created_date') }} as month_start,
-        appeal_source,
-        sector_code,
-        municipality_key,
-        organisation_key,
-        channel_key,
-        topic_key,
-        count(*) as appeals_count,
-        {{ count_if('first_response_at is not null') }} as answered_count,
-        {{ count_if('answered_on_time') }} as answered_on_time_count,
-        {{ count_if('answered_on_time is not null') }} as due_count,
-        {{ count_if('answered_on_time_working') }} as answered_on_time_work_count,
-        {{ count_if('answered_on_time_working is not null') }} as due_work_count,
-        {{ count_if('is_not_yet_due') }} as not_yet_due_count,
-        {{ count_if('is_deadline_extended') }} as extended_count,
-        sum(case when first_response_at is not null then response_minutes_calendar end) / 60.0
-            as first_response_hours_sum,
-        {{ median('case when first_response_at is not null then response_minutes_calendar end') }} / 60.0
-            as first_response_hours_median,
-        sum(case when first_response_at is not null then response_minutes_working end) / 60.0
-            as first_response_work_hours_sum,
-        {{ median('case when first_response_at is not null then response_minutes_working end') }} / 60.0
-            as first_response_work_hours_median,
-        count(rating) as rated_count,
-        {{ count_if('rating >= 4') }} as rated_4_5_count,
-        {{ count_if('is_repeat') }} as repeat_count,
-        {{ count_if("moderation_outcome in ('accepted', 'declined')") }} as moderated_count,
-        {{ count_if("moderation_outcome = 'declined'") }} as rejected_count,
-        {{ count_if('is_overdue_open') }} as open_overdue_count
-    from appeals
-    group by
-        {{ month_of('created_date') }},
-        appeal_source,
-        sector_code,
-        municipality_key,
-        organisation_key,
-        channel_key,
-        topic_key
-
-),
-
-final as (
-
-    select
-        -- keys
-        aggregated.month_start,
-        cast(aggregated.appeal_source as text) as appeal_source,
-        cast(channels.system_name as text) as appeal_source_name,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(aggregated.municipality_key as text) as municipality_key,
-        cast(municipalities.municipality_name as text) as municipality_name,
-        cast(aggregated.organisation_key as text) as organisation_key,
-        cast(organisations.organisation_name as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(aggregated.channel_key as text) as channel_key,
-        cast(channels.channel_name as text) as channel_name,
-        cast(aggregated.topic_key as text) as topic_key,
-        cast(topics.topic_name as text) as topic_name,
-
-        -- measures
-        cast(aggregated.appeals_count as integer) as appeals_count,
-        cast(aggregated.answered_count as integer) as answered_count,
-        cast(aggregated.answered_on_time_count as integer) as answered_on_time_count,
-        {{ share('aggregated.answered_on_time_count', 'aggregated.due_count') }} as share_answered_on_time,
-        cast(aggregated.answered_on_time_work_count as integer) as answered_on_time_work_count,
-        {{ share('aggregated.answered_on_time_work_count', 'aggregated.due_work_count') }}
-            as share_answered_on_time_work,
-        round(cast(aggregated.first_response_hours_sum as numeric), 4) as first_response_hours_sum,
-        {{ share('aggregated.first_response_hours_sum', 'aggregated.answered_count', 4) }}
-            as first_response_hours_mean,
-        round(cast(aggregated.first_response_hours_median as numeric), 4) as first_response_hours_median,
-        round(cast(aggregated.first_response_work_hours_sum as numeric), 4) as first_response_work_hours_sum,
-        {{ share('aggregated.first_response_work_hours_sum', 'aggregated.answered_count', 4) }}
-            as first_response_work_hours_mean,
-        round(cast(aggregated.first_response_work_hours_median as numeric), 4)
-            as first_response_work_hours_median,
-        cast(aggregated.rated_count as integer) as rated_count,
-        cast(aggregated.rated_4_5_count as integer) as rated_4_5_count,
-        {{ share('aggregated.rated_4_5_count', 'aggregated.rated_count') }} as share_rated_4_5,
-        cast({{ var('rating_target_share') }} as numeric) as rating_target_share,
-        cast(aggregated.repeat_count as integer) as repeat_count,
-        {{ share('aggregated.repeat_count', 'aggregated.appeals_count') }} as share_repeat,
-        cast(aggregated.moderated_count as integer) as moderated_count,
-        cast(aggregated.rejected_count as integer) as rejected_count,
-        {{ share('aggregated.rejected_count', 'aggregated.moderated_count') }} as share_rejected,
-        cast(aggregated.open_overdue_count as integer) as open_overdue_count,
-        cast(aggregated.due_count as integer) as due_count,
-        cast(aggregated.due_work_count as integer) as due_work_count,
-        cast(aggregated.not_yet_due_count as integer) as not_yet_due_count,
-        cast(aggregated.extended_count as integer) as extended_count
-
-    from aggregated
-    left join channels
-        on aggregated.channel_key = channels.channel_key
-    left join sectors
-        on aggregated.sector_code = sectors.sector_code
-    left join municipalities
-        on aggregated.municipality_key = municipalities.municipality_key
-    left join organisations
-        on aggregated.organisation_key = organisations.organisation_key
-    left join topics
-        on aggregated.topic_key = topics.topic_key
-
+kpi_rows as (
+    {{ kpi_appeals_rows('fct_appeals_of_months') }}
 )
 
-select * from final
+select * from kpi_rows

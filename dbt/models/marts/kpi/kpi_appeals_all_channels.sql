@@ -29,12 +29,6 @@ unioned as (
 
 ),
 
-pos_contacts as (
-
-    select * from {{ ref('stg_pos__appeals') }}
-
-),
-
 written as (
 
     select * from {{ ref('fct_written_appeals') }}
@@ -59,9 +53,8 @@ all_appeals as (
         case when fct_appeals.appeal_source = 'pos' then 'pos' else 'social' end as channel_group,
         fct_appeals.sector_code,
         fct_appeals.created_date as appeal_date,
-        coalesce(
-            pos_contacts.applicant_phone_key, pos_contacts.applicant_email_key, unioned.person_key
-        ) as person_key,
+        -- ПОС: the phone, else the e-mail, else the applicant key; IM: the author (int_appeals__unioned)
+        unioned.contact_key as person_key,
         unioned.address_key,
         fct_appeals.appeal_source || '-' || cast(fct_appeals.source_appeal_id as varchar) as item_key
     from fct_appeals
@@ -69,10 +62,6 @@ all_appeals as (
         on
             fct_appeals.appeal_source = unioned.appeal_source
             and fct_appeals.source_appeal_id = unioned.source_appeal_id
-    left join pos_contacts
-        on
-            fct_appeals.appeal_source = 'pos'
-            and fct_appeals.source_appeal_id = pos_contacts.appeal_id
     union all
     select
         'written' as channel_group,
