@@ -22,36 +22,6 @@ full_refresh_rows as (
 
 ),
 
-only_in_incremental as (
-
-    select * from incremental_rows
-    {{ dbt.except() }}
-    select * from full_refresh_rows
-
-),
-
-only_in_full_refresh as (
-
-    select * from full_refresh_rows
-    {{ dbt.except() }}
-    select * from incremental_rows
-
-),
-
-final as (
-
-    select
-        'only in fct_appeals' as difference,
-        appeal_source,
-        source_appeal_id
-    from only_in_incremental
-    union all
-    select
-        'only in the full refresh' as difference,
-        appeal_source,
-        source_appeal_id
-    from only_in_full_refresh
-
-)
+{{ full_refresh_difference('fct_appeals', ['appeal_source', 'source_appeal_id']) }}
 
 select * from final

@@ -22,46 +22,9 @@ full_refresh_rows as (
 
 ),
 
-only_in_incremental as (
-
-    select * from incremental_rows
-    {{ dbt.except() }}
-    select * from full_refresh_rows
-
-),
-
-only_in_full_refresh as (
-
-    select * from full_refresh_rows
-    {{ dbt.except() }}
-    select * from incremental_rows
-
-),
-
-final as (
-
-    select
-        'only in kpi_appeals' as difference,
-        month_start,
-        appeal_source,
-        sector_code,
-        municipality_key,
-        organisation_key,
-        channel_key,
-        topic_key
-    from only_in_incremental
-    union all
-    select
-        'only in the full refresh' as difference,
-        month_start,
-        appeal_source,
-        sector_code,
-        municipality_key,
-        organisation_key,
-        channel_key,
-        topic_key
-    from only_in_full_refresh
-
-)
+{{ full_refresh_difference('kpi_appeals', [
+    'month_start', 'appeal_source', 'sector_code', 'municipality_key', 'organisation_key', 'channel_key',
+    'topic_key',
+]) }}
 
 select * from final
