@@ -1,13 +1,13 @@
 -- The incremental int_appeals__unioned equals what a full refresh would build: the same macro
 -- (macros/appeals_unioned.sql) over the staging views of every appeal. Any row present on one side
 -- only (or a row whose columns differ, which shows up on both sides) fails the test, listed with the
--- side it is on. The bookkeeping columns (previous_created_at, merged_at) record the runs and are not
--- compared. It computes the full refresh by design, so it is tagged full_refresh_equality: the
+-- side it is on. The bookkeeping columns (previous_created_at, merged_at, merged_through_batch_id)
+-- record the runs and are not compared. It computes the full refresh by design, so it is tagged full_refresh_equality: the
 -- full_refresh job, the benchmark and the test suite run it, the daily build does not.
 
 {{ config(tags=['full_refresh_equality']) }}
 
-{%- set bookkeeping = ['previous_created_at', 'merged_at'] %}
+{%- set bookkeeping = ['previous_created_at', 'merged_at', 'merged_through_batch_id'] %}
 {%- set compared = [] %}
 {%- if execute %}
     {%- for column in adapter.get_columns_in_relation(ref('int_appeals__unioned')) %}

@@ -180,8 +180,9 @@ def test_loading_the_definitions_does_no_work(tmp_path: Path) -> None:
 def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_refresh_runs_it() -> None:
     from core.dbt import FULL_REFRESH_EQUALITY_TAG, Manifest, dbt_build_args
 
-    # the equality test, and the tests of the views that hold the full-refresh logic (each computes
-    # its view over every appeal; fct_appeals, which must equal int_appeals__final, keeps its own)
+    # the equality tests of the incremental models, and the tests of the views that hold the
+    # full-refresh logic (each computes its view over every appeal; fct_appeals, which must equal
+    # int_appeals__final, keeps its own)
     tagged = {
         node["name"] if not node.get("attached_node") else node["attached_node"].split(".")[-1]
         for uid, node in Manifest.load().data["nodes"].items()
@@ -189,6 +190,9 @@ def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_
     }
     assert tagged == {
         "assert_fct_appeals_matches_full_refresh",
+        "assert_int_appeals__unioned_matches_full_refresh",
+        "assert_int_channels__places_matches_full_refresh",
+        "assert_kpi_appeals_marts_match_full_refresh",
         "int_appeals__final",
         "int_appeals__places",
         "int_appeals__repeats",

@@ -26,15 +26,16 @@
 --
 -- Incremental (merge on appeal_source + source_appeal_id): a row depends only on the appeal's own raw
 -- rows (its exports, their status history, its survey ratings) and on reference seeds, so a run
--- recomputes only the appeals that have a raw row in a load batch newer than the newest batch in the
--- table (ПОС appeals and events, IM incidents, survey ratings), applying the staging rules
+-- recomputes only the appeals that have a raw row in a load batch newer than any earlier run had seen
+-- (ПОС appeals and events, IM incidents, survey ratings), applying the staging rules
 -- (macros/staging_appeals.sql) to those appeals' raw rows only, never the staging views over every
 -- export. A changed reference seed (topics, organisations, municipalities) needs a full refresh (the
 -- full_refresh job); assert_int_appeals__unioned_matches_full_refresh proves the table equal to the
 -- full-refresh logic. Two bookkeeping columns serve the incremental marts downstream (the months and
 -- weeks to recompute): merged_at, the start of the dbt run that last computed the row, and
 -- previous_created_at, the creation time the table held before that run (an appeal whose later export
--- moved its creation date touches its old month too).
+-- moved its creation date touches its old month too); a third is the watermark: merged_through_batch_id,
+-- the newest loaded batch when the row was computed.
 --
 -- An incremental run plans with hash joins (macros/planner.sql): the narrowed staging CTEs are
 -- estimated at a row or two, and a nested loop re-ran the events' aggregate per appeal (50 s at 20k).
@@ -75,8 +76,10 @@ with
 
     watermark as (
 
-        -- batch ids are one sequence over every source (raw.load_batches)
-        select coalesce(max(batch_id), -1) as batch_id from {{ this }}
+        -- the newest batch any earlier run had seen (batch ids are one sequence over every source,
+        -- raw.load_batches): not the newest batch of an appeal's own rows, which a later batch of
+        -- survey ratings would leave behind, re-merging its appeals every run
+        select coalesce(max(merged_through_batch_id), -1) as batch_id from {{ this }}
 
     ),
 
@@ -214,12 +217,23 @@ with_previous as (
 
 ),
 
+seen as (
+
+    -- the newest loaded batch this run could see (its rows are read in the same snapshot)
+    select coalesce(max(batch_id), -1) as batch_id
+    from {{ source('loads', 'load_batches') }}
+    where status = 'loaded'
+
+),
+
 final as (
 
     select
-        *,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as merged_at
+        with_previous.*,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as merged_at,
+        seen.batch_id as merged_through_batch_id
     from with_previous
+    cross join seen
 
 )
 
