@@ -2,8 +2,9 @@
 -- (macros/appeals_unioned.sql) over the staging views of every appeal. Any row present on one side
 -- only (or a row whose columns differ, which shows up on both sides) fails the test, listed with the
 -- side it is on. The bookkeeping columns (previous_created_at, merged_at, merged_through_batch_id)
--- record the runs and are not compared. It computes the full refresh by design, so it is tagged full_refresh_equality: the
--- full_refresh job, the benchmark and the test suite run it, the daily build does not.
+-- record the runs and are not compared. It computes the full refresh by design, so it is tagged
+-- full_refresh_equality: the full_refresh job, the benchmark and the test suite run it, the daily
+-- build does not.
 
 {{ config(tags=['full_refresh_equality']) }}
 
