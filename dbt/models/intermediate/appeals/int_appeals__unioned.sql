@@ -35,7 +35,7 @@
 -- weeks to recompute): merged_at, the start of the dbt run that last computed the row, and
 -- previous_created_at, the creation time the table held before that run (an appeal whose later export
 -- moved its creation date touches its old month too); a third is the watermark: merged_through_batch_id,
--- the newest loaded batch when the row was computed.
+-- the newest batch of the four raw tables when the row was computed.
 --
 -- An incremental run plans with hash joins (macros/planner.sql): the narrowed staging CTEs are
 -- estimated at a row or two, and a nested loop re-ran the events' aggregate per appeal (50 s at 20k).
@@ -76,9 +76,9 @@ with
 
     watermark as (
 
-        -- the newest batch any earlier run had seen (batch ids are one sequence over every source,
-        -- raw.load_batches): not the newest batch of an appeal's own rows, which a later batch of
-        -- survey ratings would leave behind, re-merging its appeals every run
+        -- the newest raw batch any earlier run had read (batch ids are one sequence over every
+        -- source): not the newest batch of an appeal's own rows, which a later batch of survey
+        -- ratings would leave behind, re-merging its appeals every run
         select coalesce(max(merged_through_batch_id), -1) as batch_id from {{ this }}
 
     ),
@@ -219,10 +219,18 @@ with_previous as (
 
 seen as (
 
-    -- the newest loaded batch this run could see (its rows are read in the same snapshot)
-    select coalesce(max(batch_id), -1) as batch_id
-    from {{ source('loads', 'load_batches') }}
-    where status = 'loaded'
+    -- the newest batch of the raw rows this run could read (in the same snapshot; each max is one
+    -- step of the table's batch index)
+    select coalesce(max(newest.batch_id), -1) as batch_id
+    from (
+        select max(batch_id) as batch_id from {{ source('pos', 'pos_appeals') }}
+        union all
+        select max(batch_id) as batch_id from {{ source('pos', 'pos_appeal_events') }}
+        union all
+        select max(batch_id) as batch_id from {{ source('im', 'im_incidents') }}
+        union all
+        select max(batch_id) as batch_id from {{ source('surveys', 'survey_ratings') }}
+    ) as newest
 
 ),
 
