@@ -17,11 +17,13 @@ before it existed, by a role that may not create it) every run is a full one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
+from expectations.results import EVERY_ROW
 from expectations.spec import SuiteSpec
 from ingestion.schemas import VALIDATED_BATCHES_DDL
 
@@ -34,13 +36,25 @@ class Increment:
 
     suite: str
     loaded: tuple[int, ...]  # the source's loaded batches when the run was planned
-    new: tuple[int, ...]  # those no earlier run validated
-    whole: bool
+    new: tuple[int, ...]  # those no earlier run validated (all of them in a full run)
+
+    @property
+    def whole(self) -> bool:
+        """Every row is read: no batch of the source was validated before (or the run is full)."""
+        return len(self.new) == len(self.loaded)
+
+    @property
+    def suite_names(self) -> tuple[str, ...]:
+        """The GX suites of the run: the whole suite; or its whole-table part under the table's name
+        and, when there are new batches, its row checks under ``<name> (new batches)``."""
+        if self.whole or not self.new:
+            return (self.suite,)
+        return (self.suite, self.suite + INCREMENT_SUFFIX)
 
     @property
     def scope(self) -> str:
         if self.whole:
-            return "every row"
+            return EVERY_ROW
         return f"rows of {len(self.new)} new of {len(self.loaded)} batches"
 
     @property
@@ -93,14 +107,14 @@ def plan(dsn: str, specs: list[SuiteSpec], *, full: bool = False) -> dict[str, I
                         "select batch_id from quality.validated_batches where suite = %s", (spec.name,)
                     )
                 }
-            new = tuple(b for b in loaded if b not in done)
-            out[spec.name] = Increment(spec.name, loaded, new, whole=len(new) == len(loaded))
+            out[spec.name] = Increment(spec.name, loaded, tuple(b for b in loaded if b not in done))
     return out
 
 
-def record(dsn: str, increment: Increment, run_id: str) -> None:
-    """Record the batches of a passing run as validated for its suite."""
-    if not increment.validates:
+def record(dsn: str, passed: Iterable[Increment], run_id: str) -> None:
+    """Record the batches of the suites that passed as validated, in one transaction."""
+    rows = [(increment.suite, b, run_id) for increment in passed for b in increment.validates]
+    if not rows:
         return
     with psycopg.connect(dsn) as conn:
         if not _table_ready(conn):
@@ -109,5 +123,5 @@ def record(dsn: str, increment: Increment, run_id: str) -> None:
             cur.executemany(
                 "insert into quality.validated_batches (suite, batch_id, run_id) values (%s, %s, %s)"
                 " on conflict (suite, batch_id) do nothing",
-                [(increment.suite, b, run_id) for b in increment.validates],
+                rows,
             )

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+# What a suite's row checks read when nothing narrows them (expectations.increments)
+EVERY_ROW = "every row"
 _OBSERVED_KEYS = ("observed_value", "unexpected_count", "partial_unexpected_list", "details")
 _MAX_OBSERVED = 300
 
@@ -44,7 +46,7 @@ class SuiteResult:
     seconds: float = 0.0
     error: str | None = None
     checks: tuple[str, ...] = field(default=(), repr=False)
-    scope: str = "every row"  # what the row checks read (expectations.increments)
+    scope: str = EVERY_ROW  # what the row checks read (expectations.increments)
 
     @property
     def failed_names(self) -> set[str]:

@@ -19,8 +19,8 @@ from core.settings import get_settings
 from expectations import increments
 from expectations.context import RESULTS_DIR_NAME, SITE_NAME, WarehouseContext, build_context
 from expectations.docs import build_run_docs, prune_results
-from expectations.increments import INCREMENT_SUFFIX, Increment
-from expectations.results import SuiteResult, error_result, merged_result, suite_result
+from expectations.increments import Increment
+from expectations.results import EVERY_ROW, SuiteResult, error_result, merged_result, suite_result
 from expectations.spec import SuiteSpec
 from expectations.suites import SUITES
 
@@ -60,14 +60,13 @@ def _definition(wc: WarehouseContext, data: Any, suite: gx.ExpectationSuite) -> 
 def _definitions(
     wc: WarehouseContext, spec: SuiteSpec, increment: Increment | None
 ) -> list[gx.ValidationDefinition]:
-    """The suite on its whole table; or, for an increment, its whole-table checks on the table and
-    its row checks on the rows of the new batches (none when there are none)."""
+    """The suite on its whole table; or, for an increment (:attr:`Increment.suite_names`), its
+    whole-table checks on the table and its row checks on the rows of the new batches."""
     table = wc.table_batch(spec.schema, spec.table)
     if increment is None or increment.whole:
         return [_definition(wc, table, spec.build())]
     out = [_definition(wc, table, spec.build(spec.whole_table_checks))]
-    if increment.new:
-        name = spec.name + INCREMENT_SUFFIX
+    for name in increment.suite_names[1:]:
         rows = wc.query_batch(spec.schema, name, increment.query(spec))
         out.append(_definition(wc, rows, spec.build(spec.row_checks, name)))
     return out
@@ -118,9 +117,7 @@ def validate(
         by_suite = {r.suite_name: r for r in outcome.run_results.values()}
         for spec in runnable:
             increment = planned.get(spec.name)
-            parts = [spec.name]
-            if increment is not None and not increment.whole and increment.new:
-                parts.append(spec.name + INCREMENT_SUFFIX)
+            parts = increment.suite_names if increment is not None else (spec.name,)
             found = [
                 suite_result(spec.name, by_suite[part], run_time, seconds, spec.check_names)
                 for part in parts
@@ -131,8 +128,7 @@ def validate(
                     spec.name, "no validation result", run_time, spec.check_names
                 )
                 continue
-            scope = increment.scope if increment is not None else "every row"
+            scope = increment.scope if increment is not None else EVERY_ROW
             results[spec.name] = merged_result(spec.name, found, scope, spec.check_names)
-            if increment is not None and results[spec.name].success:
-                increments.record(dsn, increment, run_name)
+        increments.record(dsn, [i for name, i in planned.items() if results[name].success], run_name)
     return [results[s.name] for s in specs]
