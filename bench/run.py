@@ -163,6 +163,8 @@ def bench_size(
     before_code: Path | None = None,
     warehouse: bool = True,
     serving_repeats: int = 20,
+    keep: bool = False,
+    report: Callable[[str], None] = print,
 ) -> tuple[list[Measure], WarehouseResults | None]:
     cur = str(Path(sys.executable).parent / "cur")
     landing = workdir / f"landing_{size}"
@@ -224,7 +226,10 @@ def bench_size(
             )
     finally:
         with psycopg.connect(_with_db(dsn, "postgres"), autocommit=True) as conn:
-            for db in dbs.values():
+            for label, db in dbs.items():
+                if keep and not label:
+                    report(f"kept the warehouse database {db} ({size:,} appeals)")
+                    continue
                 conn.execute(f'drop database if exists "{db}" with (force)')
         shutil.rmtree(landing, ignore_errors=True)
     return results, extra
@@ -318,9 +323,11 @@ def run_bench(
     before_code: Path | None = None,
     warehouse: bool = True,
     serving_repeats: int = 20,
+    keep: bool = False,
 ) -> str:
     """Measure every size, write the Markdown table to ``out`` (and a CSV next to it, and the
-    warehouse phases' figures in ``<out>_warehouse.csv``); return the Markdown."""
+    warehouse phases' figures in ``<out>_warehouse.csv``); return the Markdown. ``keep``: the largest
+    size's warehouse database is left in place (its name is reported)."""
     dsn = resolve_dsn(start=True)
     measures: list[Measure] = []
     about = machine()
@@ -339,6 +346,8 @@ def run_bench(
                 before_code=before_code,
                 warehouse=warehouse,
                 serving_repeats=serving_repeats,
+                keep=keep and size == max(sizes),
+                report=report,
             )
             measures += measured
             if extra is not None:

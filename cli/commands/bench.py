@@ -42,6 +42,11 @@ from cli.render import console
 @click.option(
     "--serving-repeats", default=20, show_default=True, help="Runs of each dashboard query (median, p95)."
 )
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the largest size's warehouse database (its name is printed) to profile it afterwards.",
+)
 def bench(
     appeals: str,
     out: Path | None,
@@ -49,6 +54,7 @@ def bench(
     before_code: Path | None,
     warehouse: bool,
     serving_repeats: int,
+    keep: bool,
 ) -> None:
     """Generate samples of each size, load them into throw-away databases and measure each phase.
 
@@ -66,5 +72,6 @@ def bench(
         before_code=before_code,
         warehouse=warehouse,
         serving_repeats=serving_repeats,
+        keep=keep,
     )
     console.print(table, markup=False)
