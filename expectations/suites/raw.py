@@ -118,7 +118,7 @@ def raw_table_suite(
     required = [c.name for c in table.columns if c.required]
     derived: list[Check] = [
         columns_exactly(list(columns)),
-        *column_types(columns),
+        column_types(f"{RAW_SCHEMA}.{table.name}", columns),
         *not_null("batch_id", "source_row", *required),
         between("source_row", 1, None),
         rows_in_loaded_batch(source),
@@ -307,7 +307,7 @@ LOAD_BATCHES_SUITE = SuiteSpec(
     "load_batches",
     (
         columns_exactly(list(_LOAD_BATCHES_COLUMNS)),
-        *column_types(_LOAD_BATCHES_COLUMNS),
+        column_types(f"{RAW_SCHEMA}.load_batches", _LOAD_BATCHES_COLUMNS),
         *not_null("batch_id", "source", "file_name", "content_hash", "status", "started_at"),
         unique_within("batch_id"),
         in_set("status", BATCH_STATUSES),
@@ -349,7 +349,7 @@ QUARANTINE_SUITE = SuiteSpec(
     "quarantine",
     (
         columns_exactly(list(_QUARANTINE_COLUMNS)),
-        *column_types(_QUARANTINE_COLUMNS),
+        column_types(f"{RAW_SCHEMA}.quarantine", _QUARANTINE_COLUMNS),
         *not_null("batch_id", "source_row", "reason"),
         between("source_row", 1, None),
         no_rows(
