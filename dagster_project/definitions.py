@@ -27,6 +27,7 @@ from dagster_project.jobs import (
     daily_job,
     daily_schedule,
     full_refresh_job,
+    full_refresh_schedule,
     landing_sensor,
     weekly_briefing_job,
     weekly_briefing_schedule,
@@ -37,7 +38,7 @@ defs = dg.Definitions(
     assets=[*ingestion_assets, cur_dbt_assets, superset_dashboards, weekly_briefing_pack],
     asset_checks=[raw_gx_checks, mart_certification_checks, *freshness_checks],
     jobs=[daily_job, full_refresh_job, weekly_briefing_job, briefing_pack_job],
-    schedules=[daily_schedule, weekly_briefing_schedule],
+    schedules=[daily_schedule, full_refresh_schedule, weekly_briefing_schedule],
     sensors=[landing_sensor, freshness_sensor, run_failure_report],
     resources={
         "warehouse": WarehouseResource(),

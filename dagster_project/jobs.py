@@ -1,4 +1,4 @@
-"""Jobs, the daily schedule and the landing-folder sensor."""
+"""Jobs, the daily and weekly schedules and the landing-folder sensor."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ daily_schedule = dg.ScheduleDefinition(
     cron_schedule="0 6 * * *",
     execution_timezone=DEFAULT_TIMEZONE,
     description="Every morning at 06:00 in the region's time (before the working day of the centre).",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+full_refresh_schedule = dg.ScheduleDefinition(
+    job=full_refresh_job,
+    cron_schedule="0 2 * * 0",
+    execution_timezone=DEFAULT_TIMEZONE,
+    description=(
+        "Sundays at 02:00 in the region's time: every model rebuilt and every test run, the tests the daily"
+        " build leaves out included (the views' tests, the incremental models' full-refresh equality tests)."
+    ),
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

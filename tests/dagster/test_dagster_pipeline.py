@@ -39,6 +39,7 @@ def test_definitions_validate_with_jobs_schedule_and_sensor() -> None:
     dg.Definitions.validate_loadable(defs)
     assert {j.name for j in defs.resolve_all_job_defs()} >= {"daily_incremental", "full_refresh"}
     assert defs.get_schedule_def("daily_incremental_schedule").cron_schedule == "0 6 * * *"
+    assert defs.get_schedule_def("full_refresh_schedule").cron_schedule == "0 2 * * 0"
     assert defs.get_sensor_def("landing_sensor")
 
 
@@ -199,5 +200,53 @@ def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_
         "int_appeals__response_times",
         "int_appeals__weekly_counts",
     }
-    assert dbt_build_args(full_refresh=False) == ["build", "--exclude", f"tag:{FULL_REFRESH_EQUALITY_TAG}"]
+    assert dbt_build_args(full_refresh=False) == [
+        "build",
+        "--exclude",
+        f"tag:{FULL_REFRESH_EQUALITY_TAG}",
+        "config.materialized:view,resource_type:test",
+        "--exclude-resource-type",
+        "unit_test",
+    ]
     assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+
+
+def test_the_daily_build_selects_every_node_but_the_views_tests_and_the_equality_tests(
+    tmp_path: Path,
+) -> None:
+    """What dbt itself selects for the daily arguments (``dbt ls``), against the manifest: every model,
+    seed and snapshot (views included: a table rebuilt under one drops it), every test of a table,
+    none of a view's and none tagged full_refresh_equality."""
+    from core.dbt import FULL_REFRESH_EQUALITY_TAG, Manifest, dbt_build_args, run_dbt
+
+    nodes = Manifest.load().data["nodes"]
+    views = {
+        uid
+        for uid, n in nodes.items()
+        if n["resource_type"] == "model" and n["config"]["materialized"] == "view"
+    }
+    expected = set()
+    for uid, node in nodes.items():
+        if node["resource_type"] in {"model", "seed", "snapshot"}:
+            expected.add(uid)
+        elif node["resource_type"] == "test":
+            on_a_view = any(parent in views for parent in node["depends_on"]["nodes"])
+            if not on_a_view and FULL_REFRESH_EQUALITY_TAG not in node["tags"]:
+                expected.add(uid)
+    selection = dbt_build_args(full_refresh=False)[1:]
+    assert selection[-2:] == ["--exclude-resource-type", "unit_test"]
+    listed = run_dbt(
+        ["ls", *selection, "--output", "json", "--output-keys", "unique_id", "-q"],
+        target_dir=tmp_path / "target",
+        capture=True,
+        check=True,
+    )
+    import json
+
+    selected = {json.loads(line)["unique_id"] for line in listed.stdout.splitlines() if line.startswith("{")}
+    assert not [uid for uid in selected if uid.startswith("unit_test.")]
+    selected = {uid for uid in selected if uid in nodes}  # sources and exposures aside
+    assert views and views <= selected
+    assert selected == expected, (sorted(selected - expected)[:10], sorted(expected - selected)[:10])
+    tests_on_views = {uid for uid in nodes if uid.startswith("test.") and uid not in expected}
+    assert len(tests_on_views) > 100  # the staging views' tests: the daily build's largest cost at scale
