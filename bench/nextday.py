@@ -1,7 +1,7 @@
 """The next day's exports for the incremental benchmark, written straight into the raw layer.
 
-After a full build, ``add_next_day`` adds one batch per appeal source (ПОС, Инцидент Менеджмент) as
-the loader would have recorded it, in the shapes the generator writes:
+After a full build, ``add_next_day`` adds one batch per appeal source (ПОС, Инцидент Менеджмент, the
+EDMS's written appeals) as the loader would have recorded it, in the shapes the generator writes:
 
 - **new appeals**: ``new_share`` of the appeals (1 % by default), created during the day after the
   newest appeal, each a copy of an existing appeal's applicant, topic, place and body (so some are
@@ -9,7 +9,8 @@ the loader would have recorded it, in the shapes the generator writes:
 - **late updates**: ``update_share`` of the appeals (0.2 %), chosen among the open ones, exported
   again with their whole history in the new batch plus one late event: half are answered
   (SEND_RESPONSE, the incident finished), the other ПОС half postponed (POSTPONE: the deadline of a
-  59-ФЗ обращение moves by 30 days when in time).
+  59-ФЗ обращение moves by 30 days when in time);
+- **written appeals**: as many new cards and open cards exported again, half answered, half extended.
 
 It works at any size in a few seconds (set-based SQL), which regenerating and reloading the files
 (`cur data generate --months 13` changes every month's file) would not. The rows are copies of real
@@ -174,6 +175,48 @@ from picked cross join top
 where n <= %(count)s
 """
 
+# Written appeals (EDMS): new cards registered on the newest date, and open cards exported again,
+# half answered (result and reply date), half extended (PROLONG_DATE within the term).
+_WRITTEN = """
+with latest as (
+    select distinct on (isn_doc) *
+    from raw.written_appeals
+    where batch_id <> %(batch)s
+    order by isn_doc, batch_id desc, source_row desc
+), top as (
+    select max(isn_doc) as max_id, max(doc_date) as as_of from raw.written_appeals where batch_id <> %(batch)s
+), new_cards as (
+    select latest.*, row_number() over (order by md5(isn_doc::text)) as n from latest
+), open_cards as (
+    select latest.*, row_number() over (order by md5(isn_doc::text)) as n
+    from latest where reply_date is null and forward_date is null
+), rows as (
+    select top.max_id + n as isn_doc, 'BENCH-' || (top.max_id + n) as free_num, top.as_of as doc_date,
+        delivery_type, citizen_surname, citizen_name, citizen_patronymic, citizen_email, citizen_phone,
+        municipality, problem_address, rubric_code, annotat, executor_name, null::date as prolong_date,
+        null as forward_to, null::date as forward_date, null as result, null::date as reply_date,
+        upd_date, extras, n
+    from new_cards cross join top where n <= %(new)s
+    union all
+    select isn_doc, free_num, doc_date, delivery_type, citizen_surname, citizen_name, citizen_patronymic,
+        citizen_email, citizen_phone, municipality, problem_address, rubric_code, annotat, executor_name,
+        case when n %% 2 = 1 then doc_date + 20 else prolong_date end,
+        forward_to, forward_date,
+        case when n %% 2 = 0 then 'разъяснено' else result end,
+        case when n %% 2 = 0 then top.as_of end,
+        upd_date, extras, %(new)s + n
+    from open_cards cross join top where n <= %(updated)s
+)
+insert into raw.written_appeals (batch_id, source_row, isn_doc, free_num, doc_date, delivery_type,
+    citizen_surname, citizen_name, citizen_patronymic, citizen_email, citizen_phone, municipality,
+    problem_address, rubric_code, annotat, executor_name, prolong_date, forward_to, forward_date, result,
+    reply_date, upd_date, extras)
+select %(batch)s, n, isn_doc, free_num, doc_date, delivery_type, citizen_surname, citizen_name,
+    citizen_patronymic, citizen_email, citizen_phone, municipality, problem_address, rubric_code, annotat,
+    executor_name, prolong_date, forward_to, forward_date, result, reply_date, upd_date, extras
+from rows
+"""
+
 
 @dataclass(frozen=True)
 class NextDay:
@@ -181,6 +224,7 @@ class NextDay:
     updated_pos: int
     new_im: int
     updated_im: int
+    written: int = 0  # written appeals' cards in the EDMS batch: new and exported again
 
     @property
     def new(self) -> int:
@@ -212,7 +256,8 @@ def close_batch(conn: psycopg.Connection, batch: int, rows: int) -> None:
 
 
 def add_next_day(dsn: str, new_share: float = 0.01, update_share: float = 0.002) -> NextDay:
-    """Add the next day's ПОС and IM batches (see the module's docstring); return the row counts."""
+    """Add the next day's ПОС, IM and written-appeal batches (see the module's docstring); return the
+    row counts."""
     with psycopg.connect(dsn) as conn:
         appeals = conn.execute("select count(distinct appeal_id) from raw.pos_appeals").fetchone()
         incidents = conn.execute("select count(distinct incident_id) from raw.im_incidents").fetchone()
@@ -234,7 +279,20 @@ def add_next_day(dsn: str, new_share: float = 0.01, update_share: float = 0.002)
         upd_im = max(1, round(n_im * update_share))
         upd_im = conn.execute(_UPDATED_IM, {"batch": batch, "count": upd_im, "offset": new_im}).rowcount
         close_batch(conn, batch, new_im + upd_im)
+        batch = open_batch(conn, "written")
+        cards = conn.execute("select count(distinct isn_doc) from raw.written_appeals").fetchone()
+        n_written = int(cards[0]) if cards else 0
+        written = conn.execute(
+            _WRITTEN,
+            {
+                "batch": batch,
+                "new": max(1, round(n_written * new_share)),
+                "updated": max(1, round(n_written * update_share)),
+            },
+        ).rowcount
+        close_batch(conn, batch, written)
+        conn.execute("analyze raw.written_appeals")
         conn.execute("analyze raw.pos_appeals")
         conn.execute("analyze raw.pos_appeal_events")
         conn.execute("analyze raw.im_incidents")
-    return NextDay(new_pos, upd_pos, new_im, upd_im)
+    return NextDay(new_pos, upd_pos, new_im, upd_im, written)

@@ -34,7 +34,7 @@ def test_the_next_day_merges_into_facts_equal_to_a_full_refresh(sample_copy: str
 
     day = add_next_day(sample_copy)
     assert day.new_pos > 0 and day.new_im > 0, day
-    assert day.updated_pos > 0 and day.updated_im > 0, day
+    assert day.updated_pos > 0 and day.updated_im > 0 and day.written > 0, day
 
     result = run_dbt(
         [
@@ -172,6 +172,7 @@ def test_the_daily_build_equals_a_full_refresh_after_late_updates_and_moved_date
         "assert_fct_appeals_matches_full_refresh",
         "assert_int_appeals__unioned_matches_full_refresh",
         "assert_int_channels__places_matches_full_refresh",
+        "assert_int_written__appeals_matches_full_refresh",
         "assert_kpi_appeals_marts_match_full_refresh",
     ):
         assert f"PASS {name}" in equality.stdout, name

@@ -193,6 +193,7 @@ def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_
         "assert_fct_appeals_matches_full_refresh",
         "assert_int_appeals__unioned_matches_full_refresh",
         "assert_int_channels__places_matches_full_refresh",
+        "assert_int_written__appeals_matches_full_refresh",
         "assert_kpi_appeals_marts_match_full_refresh",
         "int_appeals__final",
         "int_appeals__places",
@@ -203,8 +204,7 @@ def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_
     assert dbt_build_args(full_refresh=False) == [
         "build",
         "--exclude",
-        f"tag:{FULL_REFRESH_EQUALITY_TAG}",
-        "config.materialized:view,resource_type:test",
+        f"tag:{FULL_REFRESH_EQUALITY_TAG} config.materialized:view,resource_type:test",
         "--exclude-resource-type",
         "unit_test",
     ]
@@ -234,6 +234,12 @@ def test_the_daily_build_selects_every_node_but_the_views_tests_and_the_equality
             if not on_a_view and FULL_REFRESH_EQUALITY_TAG not in node["tags"]:
                 expected.add(uid)
     selection = dbt_build_args(full_refresh=False)[1:]
+    # as dagster-dbt reads them (it takes --select / --exclude out and passes them on itself)
+    from dagster_dbt.asset_utils import extract_runtime_selection_from_args
+
+    rest, _selects, excludes = extract_runtime_selection_from_args(selection)
+    assert rest == ["--exclude-resource-type", "unit_test"]
+    assert excludes == [f"tag:{FULL_REFRESH_EQUALITY_TAG}", "config.materialized:view,resource_type:test"]
     assert selection[-2:] == ["--exclude-resource-type", "unit_test"]
     listed = run_dbt(
         ["ls", *selection, "--output", "json", "--output-keys", "unique_id", "-q"],

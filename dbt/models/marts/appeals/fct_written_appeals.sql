@@ -17,6 +17,10 @@
 --   person_key      the correspondent's pseudonymised phone, else e-mail (kpi_appeals_all_channels)
 --   address_key     ADDRESS with runs of blanks and punctuation collapsed (as int_appeals__unioned)
 --
+-- Reads the staged cards from int_written__appeals (a table merged by batch) rather than the staging
+-- view, which pseudonymises every card it returns: the fact is rebuilt whole every day (the as-of date
+-- moves every open card's flags) from plain columns.
+--
 -- Planned with hash joins (macros/planner.sql): the rubric match's `match_rank = 1` is estimated at a
 -- row, and the planner joined it by a nested loop over every appeal (quadratic: 41 s of a 200,000-appeal
 -- build for 38,000 written appeals, about 1 s with hash joins).
@@ -26,7 +30,7 @@ with
 
 appeals as (
 
-    select * from {{ ref('stg_written__appeals') }}
+    select * from {{ ref('int_written__appeals') }}
 
 ),
 
