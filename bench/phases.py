@@ -17,10 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
 from bench.nextday import NextDay, add_next_day
+from bench.render import RenderResults, RenderUnavailable, render_leadership
 from bench.serving import Timing, serving_timings
 from core.dbt import FULL_REFRESH_EQUALITY_TAG, dbt_build_args
 
@@ -38,6 +40,7 @@ class DbtRun:
     nodes: int
     failed: int
     slowest: list[tuple[str, float]]
+    slowest_tests: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,35 +55,44 @@ class WarehouseResults:
     gx: list[tuple[str, float, float]] = field(default_factory=list)  # (phase, seconds, peak RSS)
     scan: Timing | None = None
     serving: list[Timing] = field(default_factory=list)
+    serving_source: str = ""
+    render: RenderResults | None = None
+    render_note: str = ""  # why the browser phase was not measured
     # (table, rows, to_sql seconds, COPY seconds)
     to_sql: list[tuple[str, int, float, float]] = field(default_factory=list)
 
 
-def _run_results(target: Path) -> tuple[float, float, int, int, list[tuple[str, float]]]:
-    """(models' seconds, tests' seconds, nodes, failed, the ten slowest models) of a dbt run."""
-    path = target / "run_results.json"
-    if not path.exists():
-        return 0.0, 0.0, 0, 0, []
-    results = json.loads(path.read_text(encoding="utf-8"))["results"]
-    models = [
-        (r["unique_id"], float(r["execution_time"])) for r in results if r["unique_id"].startswith("model.")
+def _slowest(results: list[dict[str, Any]], kind: str, n: int = 10) -> list[tuple[str, float]]:
+    """The ``n`` slowest nodes of ``kind`` (model, test): (name, seconds)."""
+    nodes = [
+        (r["unique_id"], float(r["execution_time"])) for r in results if r["unique_id"].startswith(kind + ".")
     ]
-    tests = [float(r["execution_time"]) for r in results if r["unique_id"].startswith("test.")]
-    failed = sum(1 for r in results if r["status"] in ("error", "fail"))
-    slowest = sorted(models, key=lambda m: -m[1])[:10]
-    return (
-        sum(s for _, s in models),
-        sum(tests),
-        len(results),
-        failed,
-        [(uid.split(".")[-1], s) for uid, s in slowest],
-    )
+    part = -1 if kind == "model" else 2  # test.<project>.<name>.<hash>: the name
+    return [(uid.split(".")[part], s) for uid, s in sorted(nodes, key=lambda m: -m[1])[:n]]
 
 
 def _dbt(cur: str, args: list[str], env: dict[str, str], target: Path, label: str, run: Runner) -> DbtRun:
+    """Run dbt; its figures from ``run_results.json`` (models' and tests' seconds, nodes, failures)."""
     seconds, rss = run([cur, "dbt", *args, "--target-path", str(target)], env, check=False)
-    models, tests, nodes, failed, slowest = _run_results(target)
-    return DbtRun(label, seconds, rss, models, tests, nodes, failed, slowest)
+    path = target / "run_results.json"
+    if not path.exists():
+        return DbtRun(label, seconds, rss, 0.0, 0.0, 0, 0, [])
+    results = json.loads(path.read_text(encoding="utf-8"))["results"]
+
+    def total(kind: str) -> float:
+        return sum(float(r["execution_time"]) for r in results if r["unique_id"].startswith(kind + "."))
+
+    return DbtRun(
+        label,
+        seconds,
+        rss,
+        total("model"),
+        total("test"),
+        len(results),
+        sum(1 for r in results if r["status"] in ("error", "fail")),
+        _slowest(results, "model"),
+        _slowest(results, "test"),
+    )
 
 
 def to_sql_baseline(dsn: str, table: str, sample: int = 20_000) -> tuple[int, float, float]:
@@ -152,7 +164,18 @@ def warehouse_phases(
     with psycopg.connect(target_dsn) as conn:
         row = conn.execute("select count(*) from marts.fct_appeals").fetchone()
         out.appeals_in_facts = int(row[0]) if row else 0
-    out.scan, out.serving = serving_timings(target_dsn, serving_repeats)
+    queries = None
+    try:
+        out.render = render_leadership(target_dsn)
+        queries = out.render.queries or None
+    except RenderUnavailable as exc:
+        out.render_note = str(exc)
+    out.serving_source = (
+        "as Superset ran them (its chart data API's answers while the dashboard rendered)"
+        if queries
+        else "rebuilt from the bundle (bench/serving.py)"
+    )
+    out.scan, out.serving = serving_timings(target_dsn, serving_repeats, queries)
     for table in ("raw.pos_appeals", "raw.im_incidents"):
         out.to_sql.append((table, *to_sql_baseline(target_dsn, table)))
     return out
@@ -160,6 +183,28 @@ def warehouse_phases(
 
 def _ratio(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f} %" if whole else ""
+
+
+def _render_lines(r: WarehouseResults) -> list[str]:
+    """The browser phase (bench/render.py), or why it was not measured."""
+    if r.render is None:
+        return (
+            ["", f"Leadership dashboard in the browser: not measured ({r.render_note})."]
+            if r.render_note
+            else []
+        )
+    x = r.render
+    failed = f"; not rendered: {', '.join(x.not_rendered)}" if x.not_rendered else ""
+    return [
+        "",
+        f"Leadership dashboard in the browser (bench/render.py: Chromium, {x.charts} charts{failed}; Superset"
+        f" started in {x.superset_start_seconds:,.1f} s), from navigation until every chart settled:",
+        "",
+        "| opening | s |",
+        "|---|---:|",
+        f"| cold (first after Superset started) | {x.cold_seconds:,.2f} |",
+        f"| warm (median of {len(x.warm_seconds)}) | {x.warm_median:,.2f} |",
+    ]
 
 
 def to_markdown(results: list[WarehouseResults]) -> str:
@@ -178,7 +223,8 @@ def to_markdown(results: list[WarehouseResults]) -> str:
                 f"Next day (bench/nextday.py): {nd.new_pos:,} new ПОС appeals and {nd.new_im:,} new"
                 f" incidents,"
                 f" {nd.updated_pos:,} ПОС appeals answered or postponed late and {nd.updated_im:,} incidents"
-                " finished late, in one new batch per source.",
+                f" finished late, {nd.written:,} written appeals' cards (new, answered or extended),"
+                " in one new batch per source.",
                 "",
             ]
         lines += [
@@ -198,10 +244,14 @@ def to_markdown(results: list[WarehouseResults]) -> str:
         for run in (x for x in r.runs if x.slowest):
             lines += ["", f"Ten slowest models, {run.label}:", "", "| model | s |", "|---|---:|"]
             lines += [f"| {name} | {s:,.2f} |" for name, s in run.slowest]
+        for run in (x for x in r.runs if x.slowest_tests):
+            lines += ["", f"Ten slowest data tests, {run.label}:", "", "| test | s |", "|---|---:|"]
+            lines += [f"| {name} | {s:,.2f} |" for name, s in run.slowest_tests]
+        lines += _render_lines(r)
         if r.scan:
             lines += [
                 "",
-                "Leadership dashboard queries (bench/serving.py), median and p95 of the repeated runs after"
+                f"Leadership dashboard queries {r.serving_source}, median and p95 of the repeated runs after"
                 " one warm-up,"
                 f" against one full scan of fct_appeals (median {r.scan.median_ms:,.1f} ms):",
                 "",
@@ -250,7 +300,34 @@ def csv_rows(results: list[WarehouseResults]) -> list[list[str]]:
                 [str(r.size), f"slowest: {run.label}", name, f"{s:.2f}", "s", "", ""]
                 for name, s in run.slowest
             ]
+            rows += [
+                [str(r.size), f"slowest tests: {run.label}", name, f"{s:.2f}", "s", "", ""]
+                for name, s in run.slowest_tests
+            ]
         rows += [[str(r.size), "quality", phase, f"{s:.2f}", "s", "", f"{rss:.0f}"] for phase, s, rss in r.gx]
+        if r.render:
+            rows.append(
+                [
+                    str(r.size),
+                    "browser",
+                    "leadership dashboard, cold",
+                    f"{r.render.cold_seconds:.2f}",
+                    "s",
+                    "",
+                    "",
+                ]
+            )
+            rows.append(
+                [
+                    str(r.size),
+                    "browser",
+                    "leadership dashboard, warm",
+                    f"{r.render.warm_median:.2f}",
+                    "s median",
+                    f"runs {len(r.render.warm_seconds)}",
+                    "",
+                ]
+            )
         if r.scan:
             rows.append(
                 [

@@ -4,8 +4,10 @@ The queries are rebuilt from the exported Superset bundle (``superset_assets/bun
 params and its dataset's metric expressions) in the shape Superset's SQLAlchemy query builder emits
 for them: the metrics as the dataset's SQL expressions, the x-axis (or the month, for time series and
 big numbers with a trend line) and the group-by columns grouped, the adhoc filters as WHERE, a series
-limit order and the row limit; a raw-mode table selects its columns in its order. Superset itself is
-not needed (and not timed): only the database's share of a chart's load time is measured here.
+limit order and the row limit; a raw-mode table selects its columns in its order. That is the
+fallback: ``cur bench`` times the SQL Superset itself ran (``bench/render.py`` reads it from the chart
+data API's answers) when Superset and Chromium are installed. Only the database's share of a chart's
+load time is measured here.
 """
 
 from __future__ import annotations
@@ -150,12 +152,16 @@ def dashboard_charts(slug: str = "leadership_overview") -> list[tuple[str, str]]
     return charts
 
 
-def serving_timings(dsn: str, repeats: int = 20) -> tuple[Timing, list[Timing]]:
-    """(one full scan of fct_appeals, every leadership chart's query), median and p95 over ``repeats``."""
+def serving_timings(
+    dsn: str, repeats: int = 20, queries: list[tuple[str, str]] | None = None
+) -> tuple[Timing, list[Timing]]:
+    """(one full scan of fct_appeals, every leadership chart's query), median and p95 over ``repeats``.
+
+    ``queries``: (chart, SQL) as Superset ran them (``bench.render``); without them each chart's query
+    is rebuilt from the bundle (:func:`chart_sql`)."""
+    if queries is None:
+        queries = [(key, chart_sql(key, mart)) for key, mart in dashboard_charts()]
     with psycopg.connect(dsn, autocommit=True) as conn:
         scan = Timing("full scan of fct_appeals", FULL_SCAN, *_time(conn, FULL_SCAN, max(3, repeats // 4)))
-        charts = []
-        for key, mart in dashboard_charts():
-            sql = chart_sql(key, mart)
-            charts.append(Timing(key, sql, *_time(conn, sql, repeats)))
+        charts = [Timing(key, sql, *_time(conn, sql, repeats)) for key, sql in queries]
     return scan, charts

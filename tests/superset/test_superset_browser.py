@@ -30,6 +30,7 @@ import requests.adapters
 from core import debian
 from core.settings import get_settings
 from expectations.certification import CertificationStatus, certify, current_certification
+from superset_assets import browser as browser_pages
 from superset_assets import db_role, launcher, reports, roles, spec
 from superset_assets.publish import (
     PublishError,
@@ -261,26 +262,6 @@ def test_an_interrupted_publication_converges_on_the_next_one(
 
 # --- browser -------------------------------------------------------------------------------------
 
-_CHART_STATES = """() => Array.from(
-  document.querySelectorAll('[data-test="chart-grid-component"]')
-).map(e => {
-  const name = e.getAttribute('data-test-chart-name');
-  const text = e.innerText || '';
-  if (e.querySelector('[role="alert"], .alert') || /Data error|Ошибка|Unexpected error/.test(text)) {
-    return [name, 'error', text.slice(0, 300)];
-  }
-  if (e.querySelector('.loading, [data-test="loading-indicator"], [aria-label="Loading"]')) {
-    return [name, 'loading', ''];
-  }
-  if (e.querySelector('[data-test="empty-state"], .ant-empty')
-      || /Не было получено данных|Нет результатов|No results were returned/.test(text)) {
-    return [name, 'empty', ''];
-  }
-  const body = e.querySelector('[data-test="slice-container"]');
-  if (body && body.querySelector('canvas, svg, table, .header-line')) return [name, 'ok', ''];
-  return [name, 'pending', ''];
-})"""
-
 
 def screenshots_dir() -> Path:
     folder = get_settings().state_dir / "screenshots"
@@ -299,28 +280,9 @@ def browser(published: tuple[PublishSummary, ...]) -> Iterator[Any]:
         instance.close()
 
 
-def _login(browser: Any, base_url: str, username: str, password: str) -> Any:
-    context = browser.new_context(viewport={"width": 1600, "height": 1200}, locale="ru-RU")
-    page = context.new_page()
-    page.goto(f"{base_url}/login/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/superset/welcome/.*|.*/dashboard/list/.*"), timeout=60_000)
-    return page
-
-
 def open_dashboard(page: Any, base_url: str, slug: str, name: str, timeout: float = 120.0) -> list[list[str]]:
     """Open a dashboard, wait until every chart settled (rendered, empty or failed), screenshot it."""
-    page.goto(f"{base_url}/superset/dashboard/{slug}/")
-    page.wait_for_selector('[data-test="chart-grid-component"]', timeout=60_000)
-    deadline = time.monotonic() + timeout
-    states: list[list[str]] = []
-    while time.monotonic() < deadline:
-        states = page.evaluate(_CHART_STATES)
-        if states and all(s[1] in {"ok", "empty", "error"} for s in states):
-            break
-        time.sleep(1)
+    states = browser_pages.open_dashboard(page, base_url, slug, timeout)
     time.sleep(1)  # let the last animation finish for the screenshot
     shot = screenshots_dir() / f"{name}_{slug}.png"
     page.screenshot(path=str(shot), full_page=True)
@@ -329,7 +291,7 @@ def open_dashboard(page: Any, base_url: str, slug: str, name: str, timeout: floa
 
 
 def test_every_dashboard_renders_every_chart_without_error(browser: Any, superset: str) -> None:
-    page = _login(browser, superset, launcher.admin_user(), launcher.admin_password())
+    page = browser_pages.login(browser, superset, launcher.admin_user(), launcher.admin_password())
     for board in spec.DASHBOARDS:
         states = open_dashboard(page, superset, board.slug, "admin")
         by_name = {name: state for name, state, _ in states}
@@ -382,7 +344,7 @@ def test_a_displayed_kpi_equals_the_value_in_its_mart(browser: Any, superset: st
         overdue_decisions = conn.execute("select count(*) from marts.kpi_overdue_decisions").fetchone()
     shares = [(m, v) for m, v in shares if v is not None]
     assert len(months) >= 2 and len(shares) >= 2, "the sample must span two months"
-    page = _login(browser, superset, launcher.admin_user(), launcher.admin_password())
+    page = browser_pages.login(browser, superset, launcher.admin_user(), launcher.admin_password())
     open_dashboard(page, superset, "leadership_overview", "kpi")
     assert _as_int(_big_number(page, "Обращений за месяц")) == months[0][1]
     shown = _big_number(page, "ПОС: доля ответов в срок (цель 100 %)")  # e.g. "87,5%"
@@ -406,7 +368,7 @@ def test_the_sector_lead_sees_only_their_sector(browser: Any, superset: str, war
         ).fetchone()
         total = conn.execute("select sum(appeals_count) from marts.kpi_appeals").fetchone()
     assert mine and mine[0] and total and total[0] > mine[0], "the sample must have other sectors too"
-    page = _login(browser, superset, lead.username, roles.demo_password(lead.username))
+    page = browser_pages.login(browser, superset, lead.username, roles.demo_password(lead.username))
     states = open_dashboard(page, superset, "appeals_analysis", lead.username)
     assert not [s for s in states if s[1] == "error"], states
     assert _as_int(_big_number(page, "Обращений")) == mine[0]
@@ -487,7 +449,7 @@ def test_leadership_drills_into_the_overdue_rows_and_exports_the_list_as_csv(
     assert numbers, "the sample must have open overdue appeals"
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = _login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
+    page = browser_pages.login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
     headline = '[data-test="chart-grid-component"][data-test-chart-name="Открытых просроченных обращений"]'
     modal = page.locator(".ant-modal:visible")
     close = page.locator('[data-test="close-drilltodetail-modal"]:visible')
@@ -561,7 +523,7 @@ def briefing_pack(superset: str, warehouse: str) -> Path:
 def test_leadership_downloads_the_briefing_pack_from_the_dashboard(
     browser: Any, superset: str, briefing_pack: Path
 ) -> None:
-    page = _login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
+    page = browser_pages.login(browser, superset, "rukovoditel", roles.demo_password("rukovoditel"))
     page.goto(f"{superset}/superset/dashboard/{spec.LEADERSHIP.slug}/")
     link = page.get_by_role("link", name="скачать PDF")
     link.wait_for(timeout=60_000)
@@ -579,7 +541,7 @@ def test_leadership_downloads_the_briefing_pack_from_the_dashboard(
     assert response.status == 401 and not response.body().startswith(b"%PDF")
     anonymous.close()
     lead = roles.SECTOR_LEADS[0]  # dashboards of their sector only: not the region's pack
-    page = _login(browser, superset, lead.username, roles.demo_password(lead.username))
+    page = browser_pages.login(browser, superset, lead.username, roles.demo_password(lead.username))
     assert page.request.get(f"{superset}/cur/briefing/latest.pdf").status == 403
     page.context.close()
 
@@ -648,3 +610,30 @@ def test_the_dagster_asset_publishes_to_the_running_superset(superset: str, ware
     assert {k: metadata[f"count_{k}"].value for k in EXPECTED_COUNTS} == EXPECTED_COUNTS
     assert metadata["superset_url"].value == superset
     assert _admin(superset).counts() == EXPECTED_COUNTS
+
+
+def test_the_benchmark_times_the_leadership_dashboard_and_the_sql_superset_ran(
+    browser: Any, superset: str, warehouse: str
+) -> None:
+    """bench/render.py as `make bench` runs it (on this module's Superset): every chart settles, the SQL
+    of every chart comes from Superset's own chart data answers, and it runs on the warehouse."""
+    from bench.render import measure_dashboard
+    from bench.serving import dashboard_charts, serving_timings
+
+    result = measure_dashboard(
+        browser,
+        superset,
+        "rukovoditel",
+        roles.demo_password("rukovoditel"),
+        spec.LEADERSHIP.slug,
+        warm_runs=1,
+    )
+    assert result.charts == len(spec.LEADERSHIP.charts()) and not result.not_rendered, result
+    assert result.cold_seconds > 0 and len(result.warm_seconds) == 1
+    charts = {key for key, _ in result.queries if not key.startswith("filter: ")}
+    assert charts == {key for key, _ in dashboard_charts(spec.LEADERSHIP.slug)}
+    filters = {key for key, _ in result.queries} - charts  # the native filters' lists of values
+    assert filters <= {"filter: sector_name", "filter: municipality_name"}, filters
+    assert all("marts." in sql for _, sql in result.queries), result.queries
+    scan, timings = serving_timings(warehouse, 1, result.queries)
+    assert scan.median_ms > 0 and [t.name for t in timings] == [key for key, _ in result.queries]
