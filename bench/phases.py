@@ -170,6 +170,8 @@ def warehouse_phases(
         queries = out.render.queries or None
     except RenderUnavailable as exc:
         out.render_note = str(exc)
+    except Exception as exc:  # a failed browser phase is reported; the hours of figures before it are kept
+        out.render_note = f"failed: {type(exc).__name__}: {exc}"[:500]
     out.serving_source = (
         "as Superset ran them (its chart data API's answers while the dashboard rendered)"
         if queries
