@@ -10,7 +10,7 @@ Debian's Chromium opens the leadership dashboard as the leadership user (the bro
 
 each timed from the navigation until every chart has settled. Every chart data answer Superset sent
 the browser carries the SQL it ran (``result[].query``): those are the serving queries the benchmark
-then times against the warehouse directly (``bench.serving.time_queries``). Superset is stopped at the
+then times against the warehouse directly (``bench.serving.serving_timings``). Superset is stopped at the
 end. Nothing here asserts a time.
 """
 
@@ -63,9 +63,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set (or, with None, unset) environment variables for the block; restore them after."""
     saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     try:
         yield
     finally:
@@ -147,9 +152,13 @@ def render_leadership(dsn: str, warm_runs: int = 3) -> RenderResults:
 
     with (
         tempfile.TemporaryDirectory(prefix="cur_bench_superset_") as state,
-        _environment(SUPERSET_STATE_DIR=state, SUPERSET_PORT=str(_free_port()), CUR_SUPERSET_REPORTS="0"),
+        _environment(
+            SUPERSET_STATE_DIR=state,
+            SUPERSET_PORT=str(_free_port()),
+            CUR_SUPERSET_REPORTS="0",
+            SUPERSET_ADMIN_PASSWORD=None,  # the throw-away Superset keeps its own in its state folder
+        ),
     ):
-        os.environ.pop("SUPERSET_ADMIN_PASSWORD", None)
         started = time.perf_counter()
         launcher.start()
         start_seconds = time.perf_counter() - started

@@ -41,7 +41,7 @@ _SOURCES_OF_TRUTH = ("models", "seeds", "snapshots", "macros", "tests", "package
 FULL_REFRESH_EQUALITY_TAG = "full_refresh_equality"
 
 
-# The data tests of views (staging and intermediate views: 180 of the 540 tests). A view stores
+# The data tests of views (staging and intermediate views: about 180 of the 540 data tests). A view stores
 # nothing: its rows change with new raw rows, which the GX raw suites validate batch by batch with the
 # same per-row rules (not null, allowed values, uniqueness within a batch, events of an appeal of the
 # batch), or with its code, which the full builds test (the test suite, the full_refresh job weekly).
