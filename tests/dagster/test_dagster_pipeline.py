@@ -190,6 +190,7 @@ def test_the_daily_build_leaves_out_the_full_refresh_equality_test_and_the_full_
         if uid.startswith("test.") and FULL_REFRESH_EQUALITY_TAG in node.get("tags", [])
     }
     assert tagged == {
+        "assert_fct_appeal_events_matches_full_refresh",
         "assert_fct_appeals_matches_full_refresh",
         "assert_int_appeals__unioned_matches_full_refresh",
         "assert_int_channels__places_matches_full_refresh",

@@ -227,6 +227,7 @@ def test_sqlfluff_is_clean_on_the_models(server_dsn: str, template_db: str) -> N
             "tests/assert_int_appeals__unioned_matches_full_refresh.sql",
             "tests/assert_int_channels__places_matches_full_refresh.sql",
             "tests/assert_int_written__appeals_matches_full_refresh.sql",
+            "tests/assert_fct_appeal_events_matches_full_refresh.sql",
             "tests/assert_kpi_appeals_marts_match_full_refresh.sql",
             "--processes",
             "2",
