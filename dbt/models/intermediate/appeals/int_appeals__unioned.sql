@@ -211,7 +211,7 @@ with_previous as (
     {%- else -%}
         select
             *,
-            cast(null as timestamp with time zone) as previous_created_at
+            cast(null as {{ type_timestamptz() }}) as previous_created_at
         from unioned
     {%- endif %}
 

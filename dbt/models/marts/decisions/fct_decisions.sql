@@ -243,7 +243,7 @@ joined as (
         latest_resolutions.removal_grounds,
         coalesce(executor_organisation.org_code, 'unknown') as organisation_key,
         coalesce(nullif(trim(executor_organisation.sector_code), ''), 'undefined') as sector_code,
-        coalesce(cast(executor_organisation.oktmo as varchar), 'unknown') as municipality_key,
+        coalesce(cast(executor_organisation.oktmo as {{ type_varchar() }}), 'unknown') as municipality_key,
         deadline_history.original_due_date,
         latest_resolutions.due_date as current_due_date,
         coalesce(effective_deadlines.effective_due_date, latest_resolutions.due_date) as effective_due_date,
