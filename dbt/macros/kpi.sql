@@ -7,7 +7,7 @@
 {% macro share(numerator, denominator, scale=6) -%}
     case
         when coalesce({{ denominator }}, 0) <> 0
-            then round(cast({{ numerator }} as numeric) / cast({{ denominator }} as numeric), {{ scale }})
+            then round(cast({{ numerator }} as {{ type_numeric() }}) / cast({{ denominator }} as {{ type_numeric() }}), {{ scale }})
     end
 {%- endmacro %}
 
@@ -23,7 +23,16 @@
 
 {#- Median of a numeric expression (ordered-set aggregate, SQL:2008; PostgreSQL, Snowflake …). -#}
 {% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'cur_dwh')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median(expr) -%}
     percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{#- Spark: the exact percentile, interpolated between the two middle values as percentile_cont is. -#}
+{% macro spark__median(expr) -%}
+    percentile({{ expr }}, 0.5)
 {%- endmacro %}
 
 {#-
@@ -36,11 +45,11 @@
 {% macro achievement_degree(plan_value, value, direction) -%}
     case
         when {{ plan_value }} > 0 and {{ value }} >= 0 and {{ direction }} = 'increase'
-            then round(cast(least({{ value }} / {{ plan_value }}, {{ var('achievement_cap') }}) as numeric), 6)
+            then round(cast(least({{ value }} / {{ plan_value }}, {{ var('achievement_cap') }}) as {{ type_numeric() }}), 6)
         when {{ plan_value }} >= 0 and {{ value }} = 0 and {{ direction }} = 'decrease'
-            then round(cast({{ var('achievement_cap') }} as numeric), 6)
+            then round(cast({{ var('achievement_cap') }} as {{ type_numeric() }}), 6)
         when {{ plan_value }} >= 0 and {{ value }} > 0 and {{ direction }} = 'decrease'
-            then round(cast(least({{ plan_value }} / {{ value }}, {{ var('achievement_cap') }}) as numeric), 6)
+            then round(cast(least({{ plan_value }} / {{ value }}, {{ var('achievement_cap') }}) as {{ type_numeric() }}), 6)
     end
 {%- endmacro %}
 
