@@ -213,7 +213,7 @@ resolved as (
         ) as municipality_key,
         coalesce(organisation_by_inn.org_code, organisation_by_name.org_code, 'unknown') as organisation_key,
         nullif(
-            trim(regexp_replace(unioned.address_text, '[[:space:][:punct:]]+', ' ', 'g')), ''
+            trim({{ regex_replace_all('unioned.address_text', '[[:space:][:punct:]]+', ' ') }}), ''
         ) as address_key
     from unioned
     left join topics

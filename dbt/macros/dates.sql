@@ -15,3 +15,29 @@
 {% macro spark__days_between(start_date, end_date) -%}
     datediff({{ end_date }}, {{ start_date }})
 {%- endmacro %}
+
+{#- ISO day of the week of a date: 1 = Monday … 7 = Sunday. -#}
+{% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'cur_dwh')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
+    extract(isodow from {{ date_expr }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(date_expr) -%}
+    extract(dayofweek_iso from {{ date_expr }})
+{%- endmacro %}
+
+{#- ISO year of a date (the year its ISO week belongs to). -#}
+{% macro iso_year(date_expr) -%}
+    {{ return(adapter.dispatch('iso_year', 'cur_dwh')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_year(date_expr) -%}
+    extract(isoyear from {{ date_expr }})
+{%- endmacro %}
+
+{% macro spark__iso_year(date_expr) -%}
+    extract(yearofweek from {{ date_expr }})
+{%- endmacro %}

@@ -279,10 +279,11 @@ final as (
         }) }} as closing_reason_code,
         cast(null as {{ type_text() }}) as sentiment,
         cast(null as {{ type_text() }}) as sentiment_code,
+        {%- set url_host = '^https?://([a-z0-9-]+\\.)*' %}
         case
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(vk\.com|vk\.ru)(/|$)' then 'ВКонтакте'
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(ok\.ru)(/|$)' then 'Одноклассники'
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(t\.me|telegram\.me)(/|$)' then 'Telegram'
+            when {{ regex_matches('post_url', url_host ~ '(vk\\.com|vk\\.ru)(/|$)', ignore_case=true) }} then 'ВКонтакте'
+            when {{ regex_matches('post_url', url_host ~ '(ok\\.ru)(/|$)', ignore_case=true) }} then 'Одноклассники'
+            when {{ regex_matches('post_url', url_host ~ '(t\\.me|telegram\\.me)(/|$)', ignore_case=true) }} then 'Telegram'
         end as social_network,
         cast(null as {{ type_text() }}) as source_type,
         {{ redact_free_text('incident_text') }} as incident_text,

@@ -106,7 +106,7 @@
 {% macro normalise_pii(expr, kind='text') -%}
     {%- if kind == 'phone' -%}
         {#- digits only; Russian numbers to 11 digits starting with 7 (8XXXXXXXXXX and XXXXXXXXXX too) -#}
-        {%- set digits = "regexp_replace(" ~ expr ~ ", '[^0-9]', '', 'g')" -%}
+        {%- set digits = regex_replace_all(expr, '[^0-9]', '') -%}
         nullif(
             case
                 when length({{ digits }}) = 11 and left({{ digits }}, 1) = '8' then '7' || substr({{ digits }}, 2)
@@ -120,16 +120,15 @@
     {%- elif kind == 'url' -%}
         {#- scheme, "www." / "m." and trailing slashes do not make another person -#}
         nullif(
-            regexp_replace(
-                regexp_replace(lower(trim({{ expr }})), '^(https?://)?(www\.|m\.)?', ''),
-                '/+$', ''
-            ),
+            {{ regex_replace_once(
+                regex_replace_once('lower(trim(' ~ expr ~ '))', '^(https?://)?(www\\.|m\\.)?', ''), '/+$', ''
+            ) }},
             ''
         )
     {%- elif kind == 'id' -%}
         nullif(trim({{ expr }}), '')
     {%- else -%}
-        nullif(regexp_replace(lower(trim({{ expr }})), '\s+', ' ', 'g'), '')
+        nullif({{ regex_replace_all('lower(trim(' ~ expr ~ '))', '\\s+', ' ') }}, '')
     {%- endif -%}
 {%- endmacro %}
 

@@ -54,7 +54,7 @@ final as (
         cast(places.municipality_key as {{ type_text() }}) as municipality_key,
         cast(coalesce(items.author_phone_key, items.author_email_key) as {{ type_text() }}) as person_key,
         cast(nullif(
-            trim(regexp_replace(items.address, '[[:space:][:punct:]]+', ' ', 'g')), ''
+            trim({{ regex_replace_all('items.address', '[[:space:][:punct:]]+', ' ') }}), ''
         ) as {{ type_text() }}) as address_key,
         cast(items.pos_number as {{ type_text() }}) as pos_number,
         cast(pos_appeals.source_appeal_id as bigint) as pos_appeal_id,

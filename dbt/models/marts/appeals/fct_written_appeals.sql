@@ -69,7 +69,7 @@ rubric_matches as (
                 appeals.rubric_code = rubrics.code_prefix
                 or appeals.rubric_code like rubrics.code_prefix || '.%'
             )
-            and appeals.rubric_code ~ '^[0-9]{4}([.][0-9]{4}){0,3}$'
+            and {{ regex_matches('appeals.rubric_code', '^[0-9]{4}([.][0-9]{4}){0,3}$') }}
 
 ),
 
@@ -119,7 +119,7 @@ final as (
         cast(coalesce(organisations.org_code, 'unknown') as {{ type_text() }}) as organisation_key,
         cast(coalesce(termed.citizen_phone_key, termed.citizen_email_key) as {{ type_text() }}) as person_key,
         cast(nullif(
-            trim(regexp_replace(termed.problem_address, '[[:space:][:punct:]]+', ' ', 'g')), ''
+            trim({{ regex_replace_all('termed.problem_address', '[[:space:][:punct:]]+', ' ') }}), ''
         ) as {{ type_text() }}) as address_key,
         cast(termed.batch_id as bigint) as batch_id,
 
