@@ -63,7 +63,7 @@
         {'columns': ['appeal_source', 'topic_key', 'address_key', 'created_at']},
     ],
     pre_hook="{{ prefer_hash_joins() if is_incremental() }}",
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with

@@ -13,7 +13,7 @@
 -- (issue 14).
 {{ config(
     indexes=[{'columns': ['days_overdue']}],
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with
