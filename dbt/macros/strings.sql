@@ -22,6 +22,8 @@
 
     - the POSIX classes the models use, `[:space:]` and `[:punct:]`, become `\s` and `\p{Punct}`:
       both ASCII only, as PostgreSQL's classes are in the warehouse's C locale (initdb --no-locale);
+    - a class opening with `]` and `[` as members (`[^][…]`) gets them escaped (`[^\]\[…]`): Java
+      would read that `]` as the end of the class;
     - a replacement's back references `\1` become `$1`;
     - backslashes are doubled in Spark's string literals (PostgreSQL's standard conforming strings
       keep them as written).
@@ -36,7 +38,7 @@
 {%- endmacro %}
 
 {% macro _spark_pattern(pattern) -%}
-    {{- pattern | replace('[:space:]', '\\s') | replace('[:punct:]', '\\p{Punct}') -}}
+    {{- pattern | replace('[^][', '[^\\]\\[') | replace('[:space:]', '\\s') | replace('[:punct:]', '\\p{Punct}') -}}
 {%- endmacro %}
 
 {#- `expr` matches `pattern` (anywhere, as PostgreSQL's `~`), case-insensitively with ignore_case (`~*`). -#}
