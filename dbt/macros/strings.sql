@@ -84,3 +84,20 @@
 {% macro spark__regex_replace_once(expr, pattern, replacement) -%}
     {{ spark__regex_replace_all(expr, pattern, replacement) }}
 {%- endmacro %}
+
+{#-
+    lower() as the warehouse's PostgreSQL does it: in its C locale only A-Z change, Cyrillic stays as
+    written. Spark's lower() maps every script, so Spark maps A-Z only (the pseudonyms of both
+    engines hash the same normalised text).
+-#}
+{% macro lower_c_locale(expr) -%}
+    {{ return(adapter.dispatch('lower_c_locale', 'cur_dwh')(expr)) }}
+{%- endmacro %}
+
+{% macro default__lower_c_locale(expr) -%}
+    lower({{ expr }})
+{%- endmacro %}
+
+{% macro spark__lower_c_locale(expr) -%}
+    translate({{ expr }}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+{%- endmacro %}
