@@ -120,7 +120,8 @@ final as (
         {{ share('aggregated.first_response_hours_sum', 'aggregated.answered_count', 4) }}
             as first_response_hours_mean,
         round(cast(aggregated.first_response_hours_median as {{ type_numeric() }}), 4) as first_response_hours_median,
-        round(cast(aggregated.first_response_work_hours_sum as {{ type_numeric() }}), 4) as first_response_work_hours_sum,
+        round(cast(aggregated.first_response_work_hours_sum as {{
+            type_numeric() }}), 4) as first_response_work_hours_sum,
         {{ share('aggregated.first_response_work_hours_sum', 'aggregated.answered_count', 4) }}
             as first_response_work_hours_mean,
         round(cast(aggregated.first_response_work_hours_median as {{ type_numeric() }}), 4)

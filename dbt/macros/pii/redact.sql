@@ -148,7 +148,9 @@
                     ),
                     name_word -> case
                         when not {{ spark__regex_matches('name_word', '^[а-я]+(-[а-я]+)?$') }} then null
-                        when length({{ spark__regex_replace_all('name_word', '(ая|яя|ий|ый|ой|[аеиоуыьйюя])$', '') }}) >= 3
+                        when length({{
+                            spark__regex_replace_all('name_word', '(ая|яя|ий|ый|ой|[аеиоуыьйюя])$', '')
+                        }}) >= 3
                             then {{ spark__regex_replace_all('name_word', '(ая|яя|ий|ый|ой|[аеиоуыьйюя])$', '') }}
                         when length({{ spark__regex_replace_all('name_word', '[аеиоуыьйюя]$', '') }}) >= 3
                             then {{ spark__regex_replace_all('name_word', '[аеиоуыьйюя]$', '') }}

@@ -60,11 +60,15 @@
         {{ get_insert_into_sql(source, target) }}
     {%- elif strategy in ['insert_overwrite', 'microbatch'] -%}
         {%- if strategy == 'microbatch' and not config.get('partition_by') -%}
-            {{ exceptions.raise_compiler_error("dbt-spark 'microbatch' incremental strategy requires a `partition_by` config.") }}
+            {{ exceptions.raise_compiler_error(
+                "dbt-spark 'microbatch' incremental strategy requires a `partition_by` config."
+            ) }}
         {%- endif -%}
         {{ get_insert_overwrite_sql(source, target, existing) }}
     {%- elif strategy == 'merge' -%}
-        {{ get_merge_sql(target, source, unique_key, dest_columns=none, incremental_predicates=incremental_predicates) }}
+        {{ get_merge_sql(
+            target, source, unique_key, dest_columns=none, incremental_predicates=incremental_predicates
+        ) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("No known SQL for the incremental strategy provided: " ~ strategy) }}
     {%- endif -%}
