@@ -1,10 +1,12 @@
 """Copy a PostgreSQL warehouse's ``raw`` layer into Iceberg tables of the local Spark cluster (issue 16).
 
 A stop-gap for the Spark spike and the coming comparison, NOT the loader: every raw table is exported
-with ``COPY … TO STDOUT (FORMAT csv)`` into ``CUR_SPARK_DIR/tmp/raw_copy/<table>.csv`` (timestamps as
-UTC text, json and arrays as their text), read by the Thrift server as a CSV view of strings and
-written with ``CREATE OR REPLACE TABLE raw.<table> USING iceberg AS SELECT cast(…)`` in the types of
-:data:`SPARK_TYPES`. The loaders writing the raw layer as Iceberg themselves is the plan in docs/spark.md.
+with ``COPY … TO STDOUT (FORMAT csv)`` into ``CUR_SPARK_DIR/tmp/raw_copy/<schema>__<table>.csv``
+(timestamps as UTC text, json and arrays as their text), read by the Thrift server as a CSV view of
+strings and written with ``CREATE OR REPLACE TABLE raw.<table> USING iceberg AS SELECT cast(…)`` in the
+types of :data:`SPARK_TYPES`. The tables of ``quality`` (the certification record GX writes, which
+``stg_quality__certifications`` reads) are copied the same way, into ``quality.<table>``. The loaders
+writing the raw layer as Iceberg themselves is the plan in docs/spark.md.
 
     python -m bench.spark_copy            # the embedded warehouse (or CUR_WAREHOUSE_DSN) -> Spark
 """
@@ -64,11 +66,16 @@ class Column:
         return quoted
 
 
-def raw_tables(conn: psycopg.Connection) -> dict[str, list[Column]]:
+# The schemas copied: the raw layer and the certification record.
+SCHEMAS = ("raw", "quality")
+
+
+def raw_tables(conn: psycopg.Connection, schema: str = "raw") -> dict[str, list[Column]]:
     rows = conn.execute(
         "select table_name, column_name, data_type, numeric_precision, numeric_scale"
         " from information_schema.columns c join information_schema.tables t using (table_schema, table_name)"
-        " where table_schema = 'raw' and t.table_type = 'BASE TABLE' order by table_name, ordinal_position"
+        " where table_schema = %s and t.table_type = 'BASE TABLE' order by table_name, ordinal_position",
+        (schema,),
     ).fetchall()
     tables: dict[str, list[Column]] = {}
     for table, column, pg_type, precision, scale in rows:
@@ -77,35 +84,38 @@ def raw_tables(conn: psycopg.Connection) -> dict[str, list[Column]]:
 
 
 def copy_raw(dsn: str, cluster: SparkCluster) -> dict[str, int]:
-    """Every raw table of ``dsn`` into ``raw.<table>`` (Iceberg); returns the rows copied per table."""
+    """Every table of :data:`SCHEMAS` in ``dsn`` into ``<schema>.<table>`` (Iceberg); returns the rows
+    copied per table (``<schema>.<table>``)."""
     folder = cluster.layout.tmp / "raw_copy"
     folder.mkdir(parents=True, exist_ok=True)
     copied: dict[str, int] = {}
     with psycopg.connect(dsn) as conn, cluster.cursor() as cur:
-        cur.execute("create database if not exists raw")
-        for table, columns in raw_tables(conn).items():
-            if not re.fullmatch(r"[a-z0-9_]+", table):
-                raise ValueError(f"unexpected table name {table!r}")
-            path = folder / f"{table}.csv"
-            select = ", ".join(c.export for c in columns)
-            with (
-                path.open("wb") as out,
-                conn.cursor().copy(
-                    f"copy (select {select} from raw.{table}) to stdout (format csv, header true)"  # type: ignore[arg-type]
-                ) as copy,
-            ):
-                for chunk in copy:
-                    out.write(chunk)
-            cur.execute(
-                f"create or replace temporary view csv_{table} using csv options (path '{path}',"
-                " header 'true', multiLine 'true', escape '\"', inferSchema 'false')"
-            )
-            casts = ", ".join(f"cast(`{c.name}` as {c.spark_type}) as `{c.name}`" for c in columns)
-            cur.execute(
-                f"create or replace table raw.{table} using iceberg as select {casts} from csv_{table}"
-            )
-            cur.execute(f"select count(*) from raw.{table}")
-            copied[table] = int(cur.fetchall()[0][0])
+        for schema in SCHEMAS:
+            cur.execute(f"create database if not exists {schema}")
+            for table, columns in raw_tables(conn, schema).items():
+                if not re.fullmatch(r"[a-z0-9_]+", table):
+                    raise ValueError(f"unexpected table name {table!r}")
+                path = folder / f"{schema}__{table}.csv"
+                select = ", ".join(c.export for c in columns)
+                with (
+                    path.open("wb") as out,
+                    conn.cursor().copy(
+                        f"copy (select {select} from {schema}.{table}) to stdout (format csv, header true)"  # type: ignore[arg-type]
+                    ) as copy,
+                ):
+                    for chunk in copy:
+                        out.write(chunk)
+                view = f"csv_{schema}__{table}"
+                cur.execute(
+                    f"create or replace temporary view {view} using csv options (path '{path}',"
+                    " header 'true', multiLine 'true', escape '\"', inferSchema 'false')"
+                )
+                casts = ", ".join(f"cast(`{c.name}` as {c.spark_type}) as `{c.name}`" for c in columns)
+                cur.execute(
+                    f"create or replace table {schema}.{table} using iceberg as select {casts} from {view}"
+                )
+                cur.execute(f"select count(*) from {schema}.{table}")
+                copied[f"{schema}.{table}"] = int(cur.fetchall()[0][0])
     return copied
 
 
@@ -121,7 +131,7 @@ def main() -> None:
     began = time.monotonic()
     copied = copy_raw(dsn, SparkCluster(settings))
     for table, rows in copied.items():
-        print(f"raw.{table}: {rows} rows")
+        print(f"{table}: {rows} rows")
     print(f"{len(copied)} tables copied in {time.monotonic() - began:.0f} s", file=sys.stderr)
 
 

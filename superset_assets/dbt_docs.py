@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 from core.dbt import Manifest
@@ -105,6 +106,17 @@ def _metrics(superset: dict[str, Any], origin: str, model: str) -> tuple[Metric,
     return tuple(metrics)
 
 
+def _postgres_type(data_type: object) -> str | None:
+    """A column's ``data_type`` as on PostgreSQL, whose marts Superset reads: the YAML renders some
+    per target (``"{{ 'string' if target.type == 'spark' else 'text' }}"``, issue 16)."""
+    if not data_type:
+        return None
+    text = str(data_type)
+    if "{{" in text:
+        text = jinja2.Template(text).render(target={"type": "postgres"})
+    return text
+
+
 def _columns(raw: object) -> dict[str, DbtColumn]:
     columns: dict[str, DbtColumn] = {}
     items = raw.values() if isinstance(raw, dict) else raw or []
@@ -112,10 +124,9 @@ def _columns(raw: object) -> dict[str, DbtColumn]:
         if not isinstance(item, dict) or "name" not in item:
             continue
         name = str(item["name"]).lower()
-        data_type = item.get("data_type")
         label = _superset_meta(item).get("label")
         columns[name] = DbtColumn(
-            name, str(data_type) if data_type else None, _clean(item.get("description")), label or None
+            name, _postgres_type(item.get("data_type")), _clean(item.get("description")), label or None
         )
     return columns
 

@@ -38,7 +38,7 @@ sequenced as (
 
         -- measures
         cast(
-            round(cast({{ seconds_between('previous_event_at', 'created_at') }} / 60 as numeric), 2)
+            round(cast({{ seconds_between('previous_event_at', 'created_at') }} / 60 as {{ type_numeric() }}), 2)
             as numeric(14, 2)
         ) as minutes_since_previous_event,
 

@@ -189,11 +189,13 @@ final as (
 
         -- measures
         cast(
-            round(cast({{ seconds_between('targets.created_at', 'targets.first_response_at') }} / 60 as numeric), 2)
+            round(cast({{ seconds_between('targets.created_at', 'targets.first_response_at') }} / 60 as {{
+                type_numeric() }}), 2)
             as numeric(14, 2)
         ) as response_minutes_calendar,
         cast(
-            round(cast((targets.responded_work_position - targets.created_work_position) / 60 as numeric), 2)
+            round(cast((targets.responded_work_position - targets.created_work_position) / 60 as {{
+                type_numeric() }}), 2)
             as numeric(14, 2)
         ) as response_minutes_working,
 

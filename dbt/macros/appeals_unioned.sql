@@ -91,15 +91,15 @@ pos_shaped as (
     select
         'pos' as appeal_source,
         pos_appeals.appeal_id as source_appeal_id,
-        coalesce(pos_appeals.pos_number, cast(pos_appeals.appeal_id as varchar)) as appeal_number,
+        coalesce(pos_appeals.pos_number, cast(pos_appeals.appeal_id as {{ type_varchar() }})) as appeal_number,
         'pos' as channel_key,
         case
             when pos_appeals.subsubject_id is not null
-                then 'pos-' || cast(pos_appeals.subsubject_id as varchar)
+                then 'pos-' || cast(pos_appeals.subsubject_id as {{ type_varchar() }})
             else 'unknown'
         end as topic_key,
         pos_appeals.org_oktmo as municipality_code,
-        cast(null as varchar) as municipality_name,
+        cast(null as {{ type_varchar() }}) as municipality_name,
         pos_appeals.org_inn as organisation_inn,
         pos_appeals.org_name as organisation_name,
         pos_appeals.applicant_key as person_key,
@@ -118,7 +118,7 @@ pos_shaped as (
         cast(null as boolean) as platform_on_time,
         pos_appeals.batch_id,
         pos_appeals.created_at,
-        cast(null as timestamp with time zone) as assigned_at,
+        cast(null as {{ type_timestamptz() }}) as assigned_at,
         pos_appeals.first_postpone_at as extension_requested_at,
         coalesce(pos_appeals.first_response_event_at, pos_appeals.answer_at) as first_response_at,
         case
@@ -132,10 +132,10 @@ pos_shaped as (
             greatest(pos_appeals.created_at, pos_appeals.answer_at)
         ) as source_updated_at,
         nullif(trim(pos_appeals.location_address), '') as location_text,
-        cast(pos_appeals.location_latitude as double precision) as location_latitude,
-        cast(pos_appeals.location_longitude as double precision) as location_longitude,
+        cast(pos_appeals.location_latitude as {{ type_double() }}) as location_latitude,
+        cast(pos_appeals.location_longitude as {{ type_double() }}) as location_longitude,
         left(nullif(trim(pos_appeals.org_oktmo), ''), 8) as body_oktmo,
-        cast(pos_appeals.org_inn as varchar) as body_inn,
+        cast(pos_appeals.org_inn as {{ type_varchar() }}) as body_inn,
         nullif(trim(pos_appeals.org_name), '') as body_name
     from pos_appeals_with_history as pos_appeals
 
@@ -146,7 +146,7 @@ im_shaped as (
     select
         'im' as appeal_source,
         cast(incident_id as bigint) as source_appeal_id,
-        cast(incident_number as varchar) as appeal_number,
+        cast(incident_number as {{ type_varchar() }}) as appeal_number,
         'im_' || coalesce(
             {{ map_values('social_network', {
                 'ВКонтакте': 'vk',
@@ -159,9 +159,9 @@ im_shaped as (
             when nullif(trim(topic), '') is not null then 'im-' || {{ dbt.hash('topic') }}
             else 'unknown'
         end as topic_key,
-        cast(null as varchar) as municipality_code,
+        cast(null as {{ type_varchar() }}) as municipality_code,
         nullif(trim(municipality), '') as municipality_name,
-        cast(null as varchar) as organisation_inn,
+        cast(null as {{ type_varchar() }}) as organisation_inn,
         nullif(trim(department), '') as organisation_name,
         author_key as person_key,
         author_key as contact_key,
@@ -177,15 +177,15 @@ im_shaped as (
         batch_id,
         created_at,
         assigned_at,
-        cast(null as timestamp with time zone) as extension_requested_at,
+        cast(null as {{ type_timestamptz() }}) as extension_requested_at,
         first_response_at,
         finished_at as closed_at,
         coalesce(modified_at, finished_at, first_response_at, created_at) as source_updated_at,
         nullif(trim(concat_ws(', ', municipality, locality, street)), '') as location_text,
-        cast(null as double precision) as location_latitude,
-        cast(null as double precision) as location_longitude,
-        cast(null as varchar) as body_oktmo,
-        cast(null as varchar) as body_inn,
+        cast(null as {{ type_double() }}) as location_latitude,
+        cast(null as {{ type_double() }}) as location_longitude,
+        cast(null as {{ type_varchar() }}) as body_oktmo,
+        cast(null as {{ type_varchar() }}) as body_inn,
         nullif(trim(department), '') as body_name
     from im_incidents
 
@@ -207,13 +207,13 @@ resolved as (
         coalesce(topics.sector_code, 'undefined') as sector_code,
         survey_ratings.rating,
         coalesce(
-            cast(municipality_by_code.oktmo as varchar),
-            cast(municipality_by_name.oktmo as varchar),
+            cast(municipality_by_code.oktmo as {{ type_varchar() }}),
+            cast(municipality_by_name.oktmo as {{ type_varchar() }}),
             'unknown'
         ) as municipality_key,
         coalesce(organisation_by_inn.org_code, organisation_by_name.org_code, 'unknown') as organisation_key,
         nullif(
-            trim(regexp_replace(unioned.address_text, '[[:space:][:punct:]]+', ' ', 'g')), ''
+            trim({{ regex_replace_all('unioned.address_text', '[[:space:][:punct:]]+', ' ') }}), ''
         ) as address_key
     from unioned
     left join topics
@@ -223,7 +223,7 @@ resolved as (
             unioned.appeal_source = survey_ratings.appeal_source
             and unioned.source_appeal_id = survey_ratings.appeal_id
     left join municipalities as municipality_by_code
-        on unioned.municipality_code = cast(municipality_by_code.oktmo as varchar)
+        on unioned.municipality_code = cast(municipality_by_code.oktmo as {{ type_varchar() }})
     left join municipalities as municipality_by_name
         on
             unioned.municipality_code is null
@@ -232,7 +232,7 @@ resolved as (
                 or unioned.municipality_name = municipality_by_name.short_name
             )
     left join organisations as organisation_by_inn
-        on unioned.organisation_inn = cast(organisation_by_inn.inn as varchar)
+        on unioned.organisation_inn = cast(organisation_by_inn.inn as {{ type_varchar() }})
     left join organisations as organisation_by_name
         on
             organisation_by_inn.org_code is null

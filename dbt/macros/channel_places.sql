@@ -3,19 +3,21 @@
     municipality_key, batch_id) for the written appeals and platform items given (relations or CTE
     names in the shapes of stg_written__appeals and stg_platform__messages). The model's comments say
     what the rule is. Callers: the model (every item in a full refresh, the items of new load batches
-    in an incremental run) and tests/assert_int_channels__places_matches_full_refresh.sql.
+    in an incremental run) and tests/assert_int_channels__places_matches_full_refresh.sql. The
+    CTEs inside are named apart from the callers' (`written_items`, not `written`): Spark refuses a
+    CTE that shadows an outer one of the same name.
 -#}
 {% macro channel_places(written, platform) %}
 
 with
 
-written as (
+written_items as (
 
     select * from {{ written }}
 
 ),
 
-platform as (
+platform_items as (
 
     select * from {{ platform }}
 
@@ -34,14 +36,14 @@ located as (
         appeal_id as item_id,
         batch_id,
         concat_ws(', ', municipality_text, problem_address) as location_text
-    from written
+    from written_items
     union all
     select
         'platform' as channel_source,
         item_id,
         batch_id,
         concat_ws(', ', municipality_text, address) as location_text
-    from platform
+    from platform_items
 
 ),
 

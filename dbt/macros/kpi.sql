@@ -5,9 +5,10 @@
     null when the denominator is 0 or null (a share of nothing is unknown, not 0).
 -#}
 {% macro share(numerator, denominator, scale=6) -%}
+    {%- set numeric = type_numeric() -%}
     case
         when coalesce({{ denominator }}, 0) <> 0
-            then round(cast({{ numerator }} as numeric) / cast({{ denominator }} as numeric), {{ scale }})
+            then round(cast({{ numerator }} as {{ numeric }}) / cast({{ denominator }} as {{ numeric }}), {{ scale }})
     end
 {%- endmacro %}
 
@@ -23,7 +24,16 @@
 
 {#- Median of a numeric expression (ordered-set aggregate, SQL:2008; PostgreSQL, Snowflake …). -#}
 {% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'cur_dwh')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median(expr) -%}
     percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{#- Spark: the exact percentile, interpolated between the two middle values as percentile_cont is. -#}
+{% macro spark__median(expr) -%}
+    percentile({{ expr }}, 0.5)
 {%- endmacro %}
 
 {#-
@@ -34,13 +44,14 @@
     would skip a null ratio).
 -#}
 {% macro achievement_degree(plan_value, value, direction) -%}
+    {%- set numeric = type_numeric() -%}
     case
         when {{ plan_value }} > 0 and {{ value }} >= 0 and {{ direction }} = 'increase'
-            then round(cast(least({{ value }} / {{ plan_value }}, {{ var('achievement_cap') }}) as numeric), 6)
+            then round(cast(least({{ value }} / {{ plan_value }}, {{ var('achievement_cap') }}) as {{ numeric }}), 6)
         when {{ plan_value }} >= 0 and {{ value }} = 0 and {{ direction }} = 'decrease'
-            then round(cast({{ var('achievement_cap') }} as numeric), 6)
+            then round(cast({{ var('achievement_cap') }} as {{ numeric }}), 6)
         when {{ plan_value }} >= 0 and {{ value }} > 0 and {{ direction }} = 'decrease'
-            then round(cast(least({{ plan_value }} / {{ value }}, {{ var('achievement_cap') }}) as numeric), 6)
+            then round(cast(least({{ plan_value }} / {{ value }}, {{ var('achievement_cap') }}) as {{ numeric }}), 6)
     end
 {%- endmacro %}
 

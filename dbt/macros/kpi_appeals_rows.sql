@@ -94,19 +94,19 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.appeal_source as text) as appeal_source,
-        cast(channels.system_name as text) as appeal_source_name,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(aggregated.municipality_key as text) as municipality_key,
-        cast(municipalities.municipality_name as text) as municipality_name,
-        cast(aggregated.organisation_key as text) as organisation_key,
-        cast(organisations.organisation_name as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(aggregated.channel_key as text) as channel_key,
-        cast(channels.channel_name as text) as channel_name,
-        cast(aggregated.topic_key as text) as topic_key,
-        cast(topics.topic_name as text) as topic_name,
+        cast(aggregated.appeal_source as {{ type_text() }}) as appeal_source,
+        cast(channels.system_name as {{ type_text() }}) as appeal_source_name,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(aggregated.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
+        cast(aggregated.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(organisations.organisation_name as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
+        cast(aggregated.channel_key as {{ type_text() }}) as channel_key,
+        cast(channels.channel_name as {{ type_text() }}) as channel_name,
+        cast(aggregated.topic_key as {{ type_text() }}) as topic_key,
+        cast(topics.topic_name as {{ type_text() }}) as topic_name,
 
         -- measures
         cast(aggregated.appeals_count as integer) as appeals_count,
@@ -116,19 +116,20 @@ final as (
         cast(aggregated.answered_on_time_work_count as integer) as answered_on_time_work_count,
         {{ share('aggregated.answered_on_time_work_count', 'aggregated.due_work_count') }}
             as share_answered_on_time_work,
-        round(cast(aggregated.first_response_hours_sum as numeric), 4) as first_response_hours_sum,
+        round(cast(aggregated.first_response_hours_sum as {{ type_numeric() }}), 4) as first_response_hours_sum,
         {{ share('aggregated.first_response_hours_sum', 'aggregated.answered_count', 4) }}
             as first_response_hours_mean,
-        round(cast(aggregated.first_response_hours_median as numeric), 4) as first_response_hours_median,
-        round(cast(aggregated.first_response_work_hours_sum as numeric), 4) as first_response_work_hours_sum,
+        round(cast(aggregated.first_response_hours_median as {{ type_numeric() }}), 4) as first_response_hours_median,
+        round(cast(aggregated.first_response_work_hours_sum as {{
+            type_numeric() }}), 4) as first_response_work_hours_sum,
         {{ share('aggregated.first_response_work_hours_sum', 'aggregated.answered_count', 4) }}
             as first_response_work_hours_mean,
-        round(cast(aggregated.first_response_work_hours_median as numeric), 4)
+        round(cast(aggregated.first_response_work_hours_median as {{ type_numeric() }}), 4)
             as first_response_work_hours_median,
         cast(aggregated.rated_count as integer) as rated_count,
         cast(aggregated.rated_4_5_count as integer) as rated_4_5_count,
         {{ share('aggregated.rated_4_5_count', 'aggregated.rated_count') }} as share_rated_4_5,
-        cast({{ var('rating_target_share') }} as numeric) as rating_target_share,
+        cast({{ var('rating_target_share') }} as {{ type_numeric() }}) as rating_target_share,
         cast(aggregated.repeat_count as integer) as repeat_count,
         {{ share('aggregated.repeat_count', 'aggregated.appeals_count') }} as share_repeat,
         cast(aggregated.moderated_count as integer) as moderated_count,

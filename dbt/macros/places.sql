@@ -5,16 +5,14 @@
     the hyphen as one blank, trimmed.
 -#}
 {% macro normalise_place(text) -%}
-    trim(regexp_replace(
+    {%- set lowered -%}
         lower(translate(
             {{ text }},
             'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯё',
             'абвгдеежзийклмнопрстуфхцчшщъыьэюяе'
-        )),
-        '[^0-9a-zа-я-]+',
-        ' ',
-        'g'
-    ))
+        ))
+    {%- endset -%}
+    trim({{ regex_replace_all(lowered, '[^0-9a-zа-я-]+', ' ') }})
 {%- endmacro %}
 
 {#-
@@ -30,7 +28,7 @@
     union
     select
         cast(oktmo as {{ type_varchar() }}) as oktmo,
-        regexp_replace({{ normalise_place('admin_centre') }}, '^(г|с|п|рп|пгт|аал) ', '') as place_name
+        {{ regex_replace_once(normalise_place('admin_centre'), '^(г|с|п|рп|пгт|аал) ', '') }} as place_name
     from {{ municipalities }}
 {%- endmacro %}
 
@@ -48,10 +46,10 @@
         row_number() over (
             partition by {% for key in keys %}{{ normalised }}.{{ key }}{{ ", " if not loop.last }}{% endfor %}
             order by
-                strpos({{ normalised }}.location_words, ' ' || {{ place_names }}.place_name || ' ') asc,
+                {{ str_position(normalised ~ '.location_words', "' ' || " ~ place_names ~ ".place_name || ' '") }} asc,
                 length({{ place_names }}.place_name) desc
         ) as match_rank
     from {{ normalised }}
     inner join {{ place_names }}
-        on strpos({{ normalised }}.location_words, ' ' || {{ place_names }}.place_name || ' ') > 0
+        on {{ str_position(normalised ~ '.location_words', "' ' || " ~ place_names ~ ".place_name || ' '") }} > 0
 {%- endmacro %}

@@ -248,7 +248,7 @@ final as (
         cabinet,
         department,
         executor,
-        cast(null as text) as moderator,
+        cast(null as {{ type_text() }}) as moderator,
         current_step,
         {{ map_values('current_step', {
             'Готово': 'done',
@@ -277,32 +277,33 @@ final as (
             'Нет ответа от автора': 'no_author_reply',
             'Дальнейший диалог нецелесообразен': 'dialogue_pointless',
         }) }} as closing_reason_code,
-        cast(null as text) as sentiment,
-        cast(null as text) as sentiment_code,
+        cast(null as {{ type_text() }}) as sentiment,
+        cast(null as {{ type_text() }}) as sentiment_code,
+        {%- set url_host = '^https?://([a-z0-9-]+\\.)*' %}
         case
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(vk\.com|vk\.ru)(/|$)' then 'ВКонтакте'
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(ok\.ru)(/|$)' then 'Одноклассники'
-            when post_url ~* '^https?://([a-z0-9-]+\.)*(t\.me|telegram\.me)(/|$)' then 'Telegram'
+            when {{ regex_matches('post_url', url_host ~ '(vk\\.com|vk\\.ru)(/|$)', ignore_case=true) }} then 'ВКонтакте'
+            when {{ regex_matches('post_url', url_host ~ '(ok\\.ru)(/|$)', ignore_case=true) }} then 'Одноклассники'
+            when {{ regex_matches('post_url', url_host ~ '(t\\.me|telegram\\.me)(/|$)', ignore_case=true) }} then 'Telegram'
         end as social_network,
-        cast(null as text) as source_type,
+        cast(null as {{ type_text() }}) as source_type,
         {{ redact_free_text('incident_text') }} as incident_text,
         {{ redact_free_text('first_response_text') }} as first_response_text,
-        cast(null as text) as rating_comment,
+        cast(null as {{ type_text() }}) as rating_comment,
         {{ yes_no_to_boolean('on_time_after_assignment') }} as is_on_time_after_assignment,
         {{ yes_no_to_boolean('survey_sent') }} as is_survey_sent,
         cast(null as boolean) as is_overdue,
         cast(null as boolean) as is_repeat,
         on_time_after_assignment as on_time_after_assignment_label,
         survey_sent as survey_sent_label,
-        cast(null as text) as overdue_label,
-        cast(null as text) as repeat_label,
+        cast(null as {{ type_text() }}) as overdue_label,
+        cast(null as {{ type_text() }}) as repeat_label,
 
         -- measures
         cast(null as smallint) as rating,
         first_response_seconds,
         first_response_work_seconds,
         assignment_response_seconds,
-        cast(null as numeric) as assignment_response_work_seconds,
+        cast(null as {{ type_numeric() }}) as assignment_response_work_seconds,
         total_duration_seconds,
         audience,
         engagement,
@@ -313,12 +314,12 @@ final as (
 
         -- timestamps
         created_at,
-        cast(null as timestamptz) as published_at,
+        cast(null as {{ type_timestamptz() }}) as published_at,
         assigned_at,
         first_response_at,
-        cast(null as timestamptz) as response_due_at,
+        cast(null as {{ type_timestamptz() }}) as response_due_at,
         finished_at,
-        cast(null as timestamptz) as modified_at
+        cast(null as {{ type_timestamptz() }}) as modified_at
 
     from latest
 

@@ -27,3 +27,27 @@
 {% macro default__type_double() -%}double precision{%- endmacro %}
 
 {% macro spark__type_double() -%}double{%- endmacro %}
+
+{#-
+    An instant. Spark's `timestamp` is one (a point in time shown in the session time zone, UTC
+    here), like PostgreSQL's `timestamp with time zone`.
+-#}
+{% macro type_timestamptz() -%}
+    {{ return(adapter.dispatch('type_timestamptz', 'cur_dwh')()) }}
+{%- endmacro %}
+
+{% macro default__type_timestamptz() -%}timestamp with time zone{%- endmacro %}
+
+{% macro spark__type_timestamptz() -%}timestamp{%- endmacro %}
+
+{#-
+    An exact number with fractions. PostgreSQL's unconstrained `numeric`; on Spark a bare `numeric`
+    is decimal(10, 0) and would drop the fractions, so a wide decimal with 18 places.
+-#}
+{% macro type_numeric() -%}
+    {{ return(adapter.dispatch('type_numeric', 'cur_dwh')()) }}
+{%- endmacro %}
+
+{% macro default__type_numeric() -%}numeric{%- endmacro %}
+
+{% macro spark__type_numeric() -%}decimal(38, 18){%- endmacro %}

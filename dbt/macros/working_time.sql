@@ -12,8 +12,9 @@
     joins to the calendar per row, no loop over days, fast for millions of rows. The reverse (a
     deadline N working seconds after a moment) is a range join on work_seconds_before, indexed.
 
-    Only the time zone conversion is PostgreSQL specific (`at time zone`); it is kept in
-    to_source_local / from_source_local so a port changes these two macros.
+    The engine-specific parts (time zone conversion, seconds between timestamps) are dispatched:
+    PostgreSQL's `at time zone` and `extract(epoch …)`, Spark's from_utc_timestamp /
+    to_utc_timestamp and microsecond differences (issue 16).
 -#}
 
 {#- "09:00" (a var) to seconds after midnight, at compile time. -#}
@@ -24,22 +25,58 @@
 
 {#- A timestamptz as local wall-clock time of the sources (var source_timezone), a timestamp. -#}
 {% macro to_source_local(ts) -%}
+    {{ return(adapter.dispatch('to_source_local', 'cur_dwh')(ts)) }}
+{%- endmacro %}
+
+{% macro default__to_source_local(ts) -%}
     (({{ ts }}) at time zone '{{ var("source_timezone") }}')
+{%- endmacro %}
+
+{#-
+    Spark's timestamp is an instant shown in the session time zone, UTC (core/spark.py): the local
+    wall-clock time is the instant whose UTC reading is that clock time.
+-#}
+{% macro spark__to_source_local(ts) -%}
+    from_utc_timestamp({{ ts }}, '{{ var("source_timezone") }}')
 {%- endmacro %}
 
 {#- A local wall-clock timestamp (without time zone) back to a timestamptz. -#}
 {% macro from_source_local(local_ts) -%}
+    {{ return(adapter.dispatch('from_source_local', 'cur_dwh')(local_ts)) }}
+{%- endmacro %}
+
+{% macro default__from_source_local(local_ts) -%}
     (({{ local_ts }}) at time zone '{{ var("source_timezone") }}')
+{%- endmacro %}
+
+{% macro spark__from_source_local(local_ts) -%}
+    to_utc_timestamp({{ local_ts }}, '{{ var("source_timezone") }}')
 {%- endmacro %}
 
 {#- Seconds after local midnight of a local timestamp (fractions kept). -#}
 {% macro seconds_of_day(local_ts) -%}
+    {{ return(adapter.dispatch('seconds_of_day', 'cur_dwh')(local_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_of_day(local_ts) -%}
     extract(epoch from ({{ local_ts }} - date_trunc('day', {{ local_ts }})))
+{%- endmacro %}
+
+{% macro spark__seconds_of_day(local_ts) -%}
+    ((unix_micros({{ local_ts }}) - unix_micros(date_trunc('DD', {{ local_ts }}))) / 1000000.0)
 {%- endmacro %}
 
 {#- Calendar seconds from one timestamp to another (fractions kept; null if either is null). -#}
 {% macro seconds_between(from_ts, to_ts) -%}
+    {{ return(adapter.dispatch('seconds_between', 'cur_dwh')(from_ts, to_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(from_ts, to_ts) -%}
     extract(epoch from ({{ to_ts }} - {{ from_ts }}))
+{%- endmacro %}
+
+{% macro spark__seconds_between(from_ts, to_ts) -%}
+    ((unix_micros({{ to_ts }}) - unix_micros({{ from_ts }})) / 1000000.0)
 {%- endmacro %}
 
 {#-

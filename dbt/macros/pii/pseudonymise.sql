@@ -13,8 +13,9 @@
     anyone; the views read it through the view owner's rights. Changing the key changes every
     pseudonym (the views recompute), which is the way to rotate it.
 
-    The hash: sha256 (built into PostgreSQL 11+, no pgcrypto needed) of key || ':' || value, hashed
-    again with the key in front (an HMAC-like envelope); other databases fall back to md5.
+    The hash: sha256 (built into PostgreSQL 11+, no pgcrypto needed; Spark's sha2) of key || ':' ||
+    value, hashed again with the key in front (an HMAC-like envelope); other databases fall back to
+    md5.
 -#}
 
 {% macro pseudonym_key_default() -%}
@@ -106,7 +107,7 @@
 {% macro normalise_pii(expr, kind='text') -%}
     {%- if kind == 'phone' -%}
         {#- digits only; Russian numbers to 11 digits starting with 7 (8XXXXXXXXXX and XXXXXXXXXX too) -#}
-        {%- set digits = "regexp_replace(" ~ expr ~ ", '[^0-9]', '', 'g')" -%}
+        {%- set digits = regex_replace_all(expr, '[^0-9]', '') -%}
         nullif(
             case
                 when length({{ digits }}) = 11 and left({{ digits }}, 1) = '8' then '7' || substr({{ digits }}, 2)
@@ -116,20 +117,19 @@
             ''
         )
     {%- elif kind == 'email' -%}
-        nullif(lower(trim({{ expr }})), '')
+        nullif({{ lower_c_locale('trim(' ~ expr ~ ')') }}, '')
     {%- elif kind == 'url' -%}
         {#- scheme, "www." / "m." and trailing slashes do not make another person -#}
         nullif(
-            regexp_replace(
-                regexp_replace(lower(trim({{ expr }})), '^(https?://)?(www\.|m\.)?', ''),
-                '/+$', ''
-            ),
+            {{ regex_replace_once(
+                regex_replace_once(lower_c_locale('trim(' ~ expr ~ ')'), '^(https?://)?(www\\.|m\\.)?', ''), '/+$', ''
+            ) }},
             ''
         )
     {%- elif kind == 'id' -%}
         nullif(trim({{ expr }}), '')
     {%- else -%}
-        nullif(regexp_replace(lower(trim({{ expr }})), '\s+', ' ', 'g'), '')
+        nullif({{ regex_replace_all(lower_c_locale('trim(' ~ expr ~ ')'), '\\s+', ' ') }}, '')
     {%- endif -%}
 {%- endmacro %}
 
@@ -164,6 +164,26 @@
         when {{ expr }} ~ '(^|/)pseudonym:[0-9a-f]{64}$'
             then substring({{ expr }} from 'pseudonym:([0-9a-f]{64})$')
         else {{ pseudonym_sha256(expr, kind, domain) }}
+    end
+{%- endmacro %}
+
+{#-
+    Spark (issue 16): the same pseudonym as PostgreSQL's, sha2(…, 256) giving the same lower-case hex
+    digest of the same UTF-8 text, and the same marker of a purged value.
+-#}
+{% macro spark__pseudonymise(expr, kind, domain) -%}
+    case
+        when {{ regex_matches(expr, '(^|/)pseudonym:[0-9a-f]{64}$') }}
+            then regexp_extract({{ expr }}, 'pseudonym:([0-9a-f]{64})$', 1)
+        else sha2(
+            (select k.key_text from {{ pseudonym_key_relation() }} as k)
+            || sha2(
+                (select k.key_text from {{ pseudonym_key_relation() }} as k)
+                || ':{{ domain or kind }}:' || {{ normalise_pii(expr, kind) }},
+                256
+            ),
+            256
+        )
     end
 {%- endmacro %}
 

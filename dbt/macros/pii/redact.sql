@@ -34,8 +34,9 @@
     is not searched for. Applied twice, the redaction changes nothing more (the retention purge
     relies on it: ingestion/retention.py).
 
-    Portable through adapter.dispatch: postgres__redact_free_text is the implementation; another
-    adapter needs its own <adapter>__redact_free_text (the regex dialects differ).
+    Portable through adapter.dispatch: postgres__redact_free_text and spark__redact_free_text are
+    the implementations; another adapter needs its own <adapter>__redact_free_text (the regex
+    dialects differ).
 -#}
 
 {%- macro _cyrillic_upper() -%}АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ{%- endmacro -%}
@@ -112,10 +113,57 @@
     {{ return(adapter.dispatch('redact_free_text', 'cur_dwh')(expr, names)) }}
 {%- endmacro %}
 
-{#- Spark (issue 16, in progress): not ported yet (Java's regex dialect, no string_agg over values).
-    It fails when a row is read, never passing a text through unredacted. -#}
+{#-
+    Spark (issue 16): the same rules in Java's regex dialect (macros/strings.sql translates the POSIX
+    classes and the back references; `[^][` becomes `[^\]\[`, Java reading `]` first in a class as
+    its end). The name pattern is built per row with higher-order functions over the name parts
+    (Spark has no string_agg over a correlated `values`): each part's stem as PostgreSQL's
+    _names_pattern makes it, joined with `|` (array_join skips the parts without a stem).
+-#}
 {% macro spark__redact_free_text(expr, names) -%}
-    cast(raise_error('redact_free_text is not ported to Spark yet (issue 16)') as string)
+    {%- set ns = namespace(sql=expr) -%}
+    {%- for rule in redaction_rules() -%}
+        {%- set ns.sql = spark__regex_replace_all(ns.sql, rule[0], rule[1]) -%}
+    {%- endfor -%}
+    {%- if names -%}
+        {%- set ns.sql = "regexp_replace(" ~ ns.sql ~ ", coalesce('(?<![А-ЯЁа-яё])(' || "
+            ~ _spark_names_pattern(names) ~ " || ')(?![А-ЯЁа-яё])', 'x^'), '[ФИО]')" -%}
+    {%- endif -%}
+    {%- set ns.sql = spark__regex_replace_all(ns.sql, '\\[ФИО\\](\\s*[А-ЯЁ][.]){1,2}', '[ФИО]') -%}
+    {%- set ns.sql = spark__regex_replace_all(ns.sql, '([А-ЯЁ][.]\\s*){1,2}\\[ФИО\\]', '[ФИО]') -%}
+    {{ spark__regex_replace_all(ns.sql, '\\[ФИО\\](\\s+\\[ФИО\\])+', '[ФИО]') }}
+{%- endmacro %}
+
+{#- Spark SQL: the alternation of the search patterns of the name parts, or null (as _names_pattern). -#}
+{% macro _spark_names_pattern(names) -%}
+    {%- set upper = _cyrillic_upper() -%}
+    {%- set lower = _cyrillic_lower() -%}
+    nullif(array_join(
+        transform(
+            transform(
+                transform(
+                    transform(
+                        array({{ names | join(', ') }}),
+                        name_part -> translate(trim(name_part), '{{ upper }}ё', '{{ lower | replace('ё', 'е') }}е')
+                    ),
+                    name_word -> case
+                        when not {{ spark__regex_matches('name_word', '^[а-я]+(-[а-я]+)?$') }} then null
+                        when length({{
+                            spark__regex_replace_all('name_word', '(ая|яя|ий|ый|ой|[аеиоуыьйюя])$', '')
+                        }}) >= 3
+                            then {{ spark__regex_replace_all('name_word', '(ая|яя|ий|ый|ой|[аеиоуыьйюя])$', '') }}
+                        when length({{ spark__regex_replace_all('name_word', '[аеиоуыьйюя]$', '') }}) >= 3
+                            then {{ spark__regex_replace_all('name_word', '[аеиоуыьйюя]$', '') }}
+                    end
+                ),
+                name_cut -> {{ spark__regex_replace_all('name_cut', '([^аеиоуыэюяь])е([^аеиоуыэюяьй])$', '\\1е?\\2') }}
+            ),
+            name_stem -> replace(translate(substr(name_stem, 1, 1), '{{ lower }}', '{{ upper }}'), 'Е', '[ЕЁ]')
+                || replace(substr(name_stem, 2), 'е', '[её]') || '[а-яё]{0,3}|'
+                || replace(translate(name_stem, '{{ lower }}', '{{ upper }}'), 'Е', '[ЕЁ]') || '[А-ЯЁ]{0,3}'
+        ),
+        '|'
+    ), '')
 {%- endmacro %}
 
 {% macro default__redact_free_text(expr, names) -%}

@@ -63,7 +63,7 @@
         {'columns': ['appeal_source', 'topic_key', 'address_key', 'created_at']},
     ],
     pre_hook="{{ prefer_hash_joins() if is_incremental() }}",
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with
@@ -211,7 +211,7 @@ with_previous as (
     {%- else -%}
         select
             *,
-            cast(null as timestamp with time zone) as previous_created_at
+            cast(null as {{ type_timestamptz() }}) as previous_created_at
         from unioned
     {%- endif %}
 

@@ -50,7 +50,7 @@ days as (
         production_calendar.kind as calendar_kind,
         production_calendar.note as calendar_note,
         coalesce(production_calendar.is_provisional, false) as is_provisional,
-        cast(extract(isodow from spine.date_day) as integer) as iso_day_of_week
+        cast({{ iso_day_of_week('spine.date_day') }} as integer) as iso_day_of_week
     from spine
     left join production_calendar
         on cast(spine.date_day as date) = production_calendar.date
@@ -129,7 +129,7 @@ labelled as (
         cast(extract(quarter from date_day) as integer) as quarter_number,
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month,
-        cast(extract(isoyear from date_day) as integer) as iso_year,
+        cast({{ iso_year('date_day') }} as integer) as iso_year,
         cast(extract(week from date_day) as integer) as iso_week
     from cumulated
 

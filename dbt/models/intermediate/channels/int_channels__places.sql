@@ -20,7 +20,7 @@
     indexes=[
         {'columns': ['channel_source', 'item_id'], 'unique': True},
     ],
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with

@@ -63,11 +63,11 @@ graded as (
 
     select
         *,
-        round(cast(achievement_ratio as numeric), 6) as achievement_ratio_rounded,
+        round(cast(achievement_ratio as {{ type_numeric() }}), 6) as achievement_ratio_rounded,
         -- least() skips nulls in most databases: an unknown ratio must stay unknown, not become the cap
         case
             when achievement_ratio is not null
-                then round(cast(least(achievement_ratio, {{ var('achievement_cap') }}) as numeric), 6)
+                then round(cast(least(achievement_ratio, {{ var('achievement_cap') }}) as {{ type_numeric() }}), 6)
         end as achievement_degree
     from ratios
 

@@ -46,9 +46,10 @@ pos_seen as (
 pos_topics as (
 
     select
-        'pos-' || cast(coalesce(pos_subjects.subsubject_id, pos_seen.subsubject_id) as varchar) as topic_key,
+        'pos-'
+        || cast(coalesce(pos_subjects.subsubject_id, pos_seen.subsubject_id) as {{ type_varchar() }}) as topic_key,
         'pos' as appeal_source,
-        cast(coalesce(pos_subjects.subsubject_id, pos_seen.subsubject_id) as varchar) as source_topic_code,
+        cast(coalesce(pos_subjects.subsubject_id, pos_seen.subsubject_id) as {{ type_varchar() }}) as source_topic_code,
         coalesce(pos_subjects.subsubject_name, pos_seen.subsubject_name) as topic_name,
         coalesce(pos_subjects.subject_name, pos_seen.subject_name) as topic_group,
         pos_subjects.sector_code as mapped_sector_code,
@@ -75,7 +76,7 @@ im_topics as (
     select
         'im-' || {{ dbt.hash('coalesce(im_topic_sectors.topic, im_seen.topic)') }} as topic_key,
         'im' as appeal_source,
-        cast(null as varchar) as source_topic_code,
+        cast(null as {{ type_varchar() }}) as source_topic_code,
         coalesce(im_topic_sectors.topic, im_seen.topic) as topic_name,
         coalesce(im_topic_sectors.topic_group, im_seen.topic_group) as topic_group,
         im_topic_sectors.sector_code as mapped_sector_code,
@@ -91,10 +92,10 @@ unknown_topic as (
     select
         'unknown' as topic_key,
         'unknown' as appeal_source,
-        cast(null as varchar) as source_topic_code,
+        cast(null as {{ type_varchar() }}) as source_topic_code,
         'Тема не указана' as topic_name,
-        cast(null as varchar) as topic_group,
-        cast(null as varchar) as mapped_sector_code,
+        cast(null as {{ type_varchar() }}) as topic_group,
+        cast(null as {{ type_varchar() }}) as mapped_sector_code,
         false as is_in_reference
 
 ),

@@ -66,6 +66,7 @@ with
 
 {% endif %}
 
-{{ appeal_event_facts('staged_events') }}
+{#- not named final: Spark refuses an outer CTE of the same name as one nested in staged_events -#}
+{{ appeal_event_facts('staged_events', 'event_facts') }}
 
-select * from final
+select * from event_facts

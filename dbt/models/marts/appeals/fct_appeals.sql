@@ -37,7 +37,7 @@
         {'columns': ['appeal_source', 'source_appeal_id'], 'unique': True},
         {'columns': ['appeal_source', 'batch_id']},
     ],
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with

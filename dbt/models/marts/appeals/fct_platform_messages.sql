@@ -49,27 +49,27 @@ final as (
     select
         -- keys
         cast(items.item_id as bigint) as item_id,
-        cast(items.item_number as text) as item_number,
-        cast(coalesce(categories.sector_code, 'undefined') as text) as sector_code,
-        cast(places.municipality_key as text) as municipality_key,
-        cast(coalesce(items.author_phone_key, items.author_email_key) as text) as person_key,
+        cast(items.item_number as {{ type_text() }}) as item_number,
+        cast(coalesce(categories.sector_code, 'undefined') as {{ type_text() }}) as sector_code,
+        cast(places.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(coalesce(items.author_phone_key, items.author_email_key) as {{ type_text() }}) as person_key,
         cast(nullif(
-            trim(regexp_replace(items.address, '[[:space:][:punct:]]+', ' ', 'g')), ''
-        ) as text) as address_key,
-        cast(items.pos_number as text) as pos_number,
+            trim({{ regex_replace_all('items.address', '[[:space:][:punct:]]+', ' ') }}), ''
+        ) as {{ type_text() }}) as address_key,
+        cast(items.pos_number as {{ type_text() }}) as pos_number,
         cast(pos_appeals.source_appeal_id as bigint) as pos_appeal_id,
         cast(items.batch_id as bigint) as batch_id,
 
         -- dimensions
-        cast(items.item_kind as text) as item_kind,
-        cast(items.status_code as text) as status_code,
-        cast(items.status_label as text) as status_label,
-        cast(items.category as text) as category,
+        cast(items.item_kind as {{ type_text() }}) as item_kind,
+        cast(items.status_code as {{ type_text() }}) as status_code,
+        cast(items.status_label as {{ type_text() }}) as status_label,
+        cast(items.category as {{ type_text() }}) as category,
         cast(case
             when items.pos_number is null then 'not_forwarded'
             when pos_appeals.source_appeal_id is not null then 'matched'
             else 'unmatched'
-        end as text) as pos_match,
+        end as {{ type_text() }}) as pos_match,
         items.pos_number is not null as is_forwarded_to_pos,
         pos_appeals.source_appeal_id is not null as is_counted_in_pos,
         items.answered_at is not null as is_answered,

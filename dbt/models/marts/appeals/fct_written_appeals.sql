@@ -73,7 +73,7 @@ rubric_matches as (
                 appeals.rubric_code = rubrics.code_prefix
                 or appeals.rubric_code like rubrics.code_prefix || '.%'
             )
-            and appeals.rubric_code ~ '^[0-9]{4}([.][0-9]{4}){0,3}$'
+            and {{ regex_matches('appeals.rubric_code', '^[0-9]{4}([.][0-9]{4}){0,3}$') }}
 
 ),
 
@@ -115,26 +115,26 @@ final as (
     select
         -- keys
         cast(termed.appeal_id as bigint) as appeal_id,
-        cast(termed.registration_number as text) as registration_number,
-        cast(coalesce(rubric_matches.sector_code, 'undefined') as text) as sector_code,
-        cast(coalesce(rubric_matches.section_code, 'unmapped') as text) as topic_section_code,
-        cast(coalesce(sections.rubric_name, 'Не определено') as text) as topic_section_name,
-        cast(places.municipality_key as text) as municipality_key,
-        cast(coalesce(organisations.org_code, 'unknown') as text) as organisation_key,
-        cast(coalesce(termed.citizen_phone_key, termed.citizen_email_key) as text) as person_key,
+        cast(termed.registration_number as {{ type_text() }}) as registration_number,
+        cast(coalesce(rubric_matches.sector_code, 'undefined') as {{ type_text() }}) as sector_code,
+        cast(coalesce(rubric_matches.section_code, 'unmapped') as {{ type_text() }}) as topic_section_code,
+        cast(coalesce(sections.rubric_name, 'Не определено') as {{ type_text() }}) as topic_section_name,
+        cast(places.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(coalesce(organisations.org_code, 'unknown') as {{ type_text() }}) as organisation_key,
+        cast(coalesce(termed.citizen_phone_key, termed.citizen_email_key) as {{ type_text() }}) as person_key,
         cast(nullif(
-            trim(regexp_replace(termed.problem_address, '[[:space:][:punct:]]+', ' ', 'g')), ''
-        ) as text) as address_key,
+            trim({{ regex_replace_all('termed.problem_address', '[[:space:][:punct:]]+', ' ') }}), ''
+        ) as {{ type_text() }}) as address_key,
         cast(termed.batch_id as bigint) as batch_id,
 
         -- dimensions
-        cast(termed.rubric_code as text) as rubric_code,
-        cast(coalesce(rubric_matches.rubric_level, 'unmapped') as text) as rubric_match,
-        cast(rubric_matches.rubric_name as text) as rubric_name,
-        cast(coalesce(termed.delivery_code, 'other') as text) as delivery_code,
-        cast(termed.result_code as text) as result_code,
-        cast(termed.executor_name as text) as executor_name,
-        cast(termed.forwarded_to_name as text) as forwarded_to_name,
+        cast(termed.rubric_code as {{ type_text() }}) as rubric_code,
+        cast(coalesce(rubric_matches.rubric_level, 'unmapped') as {{ type_text() }}) as rubric_match,
+        cast(rubric_matches.rubric_name as {{ type_text() }}) as rubric_name,
+        cast(coalesce(termed.delivery_code, 'other') as {{ type_text() }}) as delivery_code,
+        cast(termed.result_code as {{ type_text() }}) as result_code,
+        cast(termed.executor_name as {{ type_text() }}) as executor_name,
+        cast(termed.forwarded_to_name as {{ type_text() }}) as forwarded_to_name,
         termed.is_extended,
         termed.forwarded_on is not null as is_forwarded,
         case
@@ -152,7 +152,7 @@ final as (
         ) as is_overdue_open,
 
         -- measures
-        cast(termed.answered_on - termed.registered_on as integer) as days_to_answer,
+        cast({{ days_between('termed.registered_on', 'termed.answered_on') }} as integer) as days_to_answer,
 
         -- dates
         termed.registered_on,

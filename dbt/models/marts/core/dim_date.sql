@@ -31,7 +31,7 @@ final as (
         iso_week_start,
         month_name_ru,
         month_name_ru_genitive,
-        month_name_ru || ' ' || cast(year_number as varchar) as month_label_ru,
+        month_name_ru || ' ' || cast(year_number as {{ type_varchar() }}) as month_label_ru,
         day_name_ru,
         quarter_label_ru,
         is_weekend,

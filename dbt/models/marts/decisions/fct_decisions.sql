@@ -141,16 +141,29 @@ deadline_history as (
 
 ),
 
-effective_deadlines as (
+ranked_deadlines as (
 
-    select distinct on (deadline_breaks.resolution_id)
+    -- the exports before the first break, newest first (row_number: portable, issue 16)
+    select
         deadline_breaks.resolution_id,
-        deadline_breaks.due_date as effective_due_date
+        deadline_breaks.due_date,
+        row_number() over (
+            partition by deadline_breaks.resolution_id order by deadline_breaks.exported_at desc
+        ) as deadline_rank
     from deadline_breaks
     left join first_breaks
         on deadline_breaks.resolution_id = first_breaks.resolution_id
     where first_breaks.first_break_at is null or deadline_breaks.exported_at < first_breaks.first_break_at
-    order by deadline_breaks.resolution_id asc, deadline_breaks.exported_at desc
+
+),
+
+effective_deadlines as (
+
+    select
+        resolution_id,
+        due_date as effective_due_date
+    from ranked_deadlines
+    where deadline_rank = 1
 
 ),
 
@@ -165,12 +178,22 @@ control_history as (
 
 ),
 
-responsible_replies as (
+ranked_replies as (
 
-    select distinct on (resolution_id) *
+    select
+        *,
+        row_number() over (
+            partition by resolution_id order by is_main_executor desc, reply_id asc
+        ) as reply_rank
     from replies
     where is_latest_export
-    order by resolution_id asc, is_main_executor desc, reply_id asc
+
+),
+
+responsible_replies as (
+
+    select * from ranked_replies
+    where reply_rank = 1
 
 ),
 
@@ -243,7 +266,7 @@ joined as (
         latest_resolutions.removal_grounds,
         coalesce(executor_organisation.org_code, 'unknown') as organisation_key,
         coalesce(nullif(trim(executor_organisation.sector_code), ''), 'undefined') as sector_code,
-        coalesce(cast(executor_organisation.oktmo as varchar), 'unknown') as municipality_key,
+        coalesce(cast(executor_organisation.oktmo as {{ type_varchar() }}), 'unknown') as municipality_key,
         deadline_history.original_due_date,
         latest_resolutions.due_date as current_due_date,
         coalesce(effective_deadlines.effective_due_date, latest_resolutions.due_date) as effective_due_date,

@@ -64,13 +64,13 @@ with
         left join {{ ref('dim_topic') }} as topics
             on stored_rows.topic_key = topics.topic_key
         where
-            stored_rows.appeal_source_name is distinct from cast(channels.system_name as text)
-            or stored_rows.channel_name is distinct from cast(channels.channel_name as text)
-            or stored_rows.sector_name is distinct from cast(sectors.sector_name as text)
-            or stored_rows.municipality_name is distinct from cast(municipalities.municipality_name as text)
-            or stored_rows.organisation_name is distinct from cast(organisations.organisation_name as text)
-            or stored_rows.organisation_kind is distinct from cast(organisations.organisation_kind as text)
-            or stored_rows.topic_name is distinct from cast(topics.topic_name as text)
+            stored_rows.appeal_source_name is distinct from cast(channels.system_name as {{ type_text() }})
+            or stored_rows.channel_name is distinct from cast(channels.channel_name as {{ type_text() }})
+            or stored_rows.sector_name is distinct from cast(sectors.sector_name as {{ type_text() }})
+            or stored_rows.municipality_name is distinct from cast(municipalities.municipality_name as {{ type_text() }})
+            or stored_rows.organisation_name is distinct from cast(organisations.organisation_name as {{ type_text() }})
+            or stored_rows.organisation_kind is distinct from cast(organisations.organisation_kind as {{ type_text() }})
+            or stored_rows.topic_name is distinct from cast(topics.topic_name as {{ type_text() }})
 
     ),
 

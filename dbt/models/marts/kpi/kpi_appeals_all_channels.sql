@@ -56,7 +56,7 @@ all_appeals as (
         -- ПОС: the phone, else the e-mail, else the applicant key; IM: the author (int_appeals__unioned)
         unioned.contact_key as person_key,
         unioned.address_key,
-        fct_appeals.appeal_source || '-' || cast(fct_appeals.source_appeal_id as varchar) as item_key
+        fct_appeals.appeal_source || '-' || cast(fct_appeals.source_appeal_id as {{ type_varchar() }}) as item_key
     from fct_appeals
     inner join unioned
         on
@@ -69,7 +69,7 @@ all_appeals as (
         registered_on as appeal_date,
         person_key,
         address_key,
-        'written-' || cast(appeal_id as varchar) as item_key
+        'written-' || cast(appeal_id as {{ type_varchar() }}) as item_key
     from written
     union all
     select
@@ -78,7 +78,7 @@ all_appeals as (
         created_date as appeal_date,
         person_key,
         address_key,
-        'platform-' || cast(item_id as varchar) as item_key
+        'platform-' || cast(item_id as {{ type_varchar() }}) as item_key
     from platform
     where not is_counted_in_pos
 
@@ -180,17 +180,17 @@ final as (
     select
         -- keys
         summed.month_start,
-        cast(summed.sector_code as text) as sector_code,
-        cast(summed.channel_group as text) as channel_group,
+        cast(summed.sector_code as {{ type_text() }}) as sector_code,
+        cast(summed.channel_group as {{ type_text() }}) as channel_group,
 
         -- dimensions
-        cast(sectors.sector_name as text) as sector_name,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
         cast(case summed.channel_group
             when 'pos' then 'ПОС'
             when 'social' then 'Соцсети (Инцидент Менеджмент)'
             when 'written' then 'Письменные обращения'
             else 'Платформа региона'
-        end as text) as channel_name,
+        end as {{ type_text() }}) as channel_name,
 
         -- measures
         cast(summed.appeals_count as integer) as appeals_count,

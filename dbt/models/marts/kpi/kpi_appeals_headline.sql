@@ -71,21 +71,23 @@ final as (
     select
         -- keys
         shares.month_start,
-        cast(shares.appeal_source as text) as appeal_source,
-        cast(channels.system_name as text) as appeal_source_name,
+        cast(shares.appeal_source as {{ type_text() }}) as appeal_source,
+        cast(channels.system_name as {{ type_text() }}) as appeal_source_name,
 
         -- measures
         cast(shares.appeals_count as integer) as appeals_count,
         cast(shares.answered_count as integer) as answered_count,
         cast(shares.answered_on_time_count as integer) as answered_on_time_count,
         shares.share_answered_on_time,
-        cast({{ var('on_time_target_share') }} as numeric) as on_time_target_share,
-        round(cast(shares.first_response_hours_median as numeric), 4) as first_response_hours_median,
-        round(cast(shares.first_response_work_hours_median as numeric), 4) as first_response_work_hours_median,
+        cast({{ var('on_time_target_share') }} as {{ type_numeric() }}) as on_time_target_share,
+        round(cast(shares.first_response_hours_median as {{ type_numeric() }}), 4) as first_response_hours_median,
+        round(
+            cast(shares.first_response_work_hours_median as {{ type_numeric() }}), 4
+        ) as first_response_work_hours_median,
         cast(shares.rated_count as integer) as rated_count,
         cast(shares.rated_4_5_count as integer) as rated_4_5_count,
         shares.share_rated_4_5,
-        cast({{ var('rating_target_share') }} as numeric) as rating_target_share,
+        cast({{ var('rating_target_share') }} as {{ type_numeric() }}) as rating_target_share,
         shares.share_rated_4_5 >= {{ var('rating_target_share') }} as meets_rating_target,
         cast(shares.repeat_count as integer) as repeat_count,
         shares.share_repeat,

@@ -55,12 +55,12 @@ final as (
     select
         -- keys
         month_start,
-        cast(appeal_source as text) as appeal_source,
-        cast(appeal_source_name as text) as appeal_source_name,
-        cast(sector_code as text) as sector_code,
-        cast(sector_name as text) as sector_name,
-        cast(municipality_key as text) as municipality_key,
-        cast(municipality_name as text) as municipality_name,
+        cast(appeal_source as {{ type_text() }}) as appeal_source,
+        cast(appeal_source_name as {{ type_text() }}) as appeal_source_name,
+        cast(sector_code as {{ type_text() }}) as sector_code,
+        cast(sector_name as {{ type_text() }}) as sector_name,
+        cast(municipality_key as {{ type_text() }}) as municipality_key,
+        cast(municipality_name as {{ type_text() }}) as municipality_name,
 
         -- measures
         cast(appeals_count as integer) as appeals_count,
@@ -72,11 +72,11 @@ final as (
         cast(due_work_count as integer) as due_work_count,
         cast(not_yet_due_count as integer) as not_yet_due_count,
         cast(extended_count as integer) as extended_count,
-        round(cast(first_response_hours_sum as numeric), 4) as first_response_hours_sum,
+        round(cast(first_response_hours_sum as {{ type_numeric() }}), 4) as first_response_hours_sum,
         cast(rated_count as integer) as rated_count,
         cast(rated_4_5_count as integer) as rated_4_5_count,
         {{ share('rated_4_5_count', 'rated_count') }} as share_rated_4_5,
-        cast({{ var('rating_target_share') }} as numeric) as rating_target_share,
+        cast({{ var('rating_target_share') }} as {{ type_numeric() }}) as rating_target_share,
         cast(repeat_count as integer) as repeat_count,
         cast(moderated_count as integer) as moderated_count,
         cast(rejected_count as integer) as rejected_count,

@@ -43,8 +43,8 @@ final as (
     select
         -- keys
         aggregated.week_start,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
 
         -- measures
         cast(aggregated.appeals_count as integer) as appeals_count,

@@ -40,8 +40,8 @@ baselined as (
     select
         *,
         count(*) over baseline_window as baseline_weeks,
-        avg(cast(appeals_count as numeric)) over baseline_window as baseline_mean,
-        stddev_samp(cast(appeals_count as numeric)) over baseline_window as baseline_stddev
+        avg(cast(appeals_count as {{ type_numeric() }})) over baseline_window as baseline_mean,
+        stddev_samp(cast(appeals_count as {{ type_numeric() }})) over baseline_window as baseline_stddev
     from weekly
     window baseline_window as (
         partition by sector_code, municipality_key
@@ -75,16 +75,16 @@ final as (
     select
         -- keys
         scored.week_start,
-        cast(scored.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(scored.municipality_key as text) as municipality_key,
-        cast(municipalities.municipality_name as text) as municipality_name,
+        cast(scored.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(scored.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
 
         -- measures
         cast(scored.appeals_count as integer) as appeals_count,
-        round(cast(scored.baseline_mean as numeric), 4) as baseline_mean,
-        round(cast(scored.baseline_stddev as numeric), 4) as baseline_stddev,
-        round(cast(scored.z_score as numeric), 4) as z_score,
+        round(cast(scored.baseline_mean as {{ type_numeric() }}), 4) as baseline_mean,
+        round(cast(scored.baseline_stddev as {{ type_numeric() }}), 4) as baseline_stddev,
+        round(cast(scored.z_score as {{ type_numeric() }}), 4) as z_score,
         coalesce(
             scored.z_score > {{ var('conflict_spike_z') }}
             and scored.appeals_count >= {{ var('conflict_min_appeals') }},

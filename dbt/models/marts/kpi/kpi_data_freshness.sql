@@ -81,8 +81,8 @@ final as (
 
     select
         -- keys
-        cast(sources.source as text) as source,
-        cast({{ source_name('sources.source') }} as text) as source_name,
+        cast(sources.source as {{ type_text() }}) as source,
+        cast({{ source_name('sources.source') }} as {{ type_text() }}) as source_name,
 
         -- measures
         cast(coalesce(batches.batches_count, 0) as integer) as batches_count,

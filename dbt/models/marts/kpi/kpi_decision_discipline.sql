@@ -68,11 +68,11 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.organisation_key as text) as organisation_key,
-        cast(organisations.organisation_name as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
+        cast(aggregated.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(organisations.organisation_name as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
 
         -- measures
         cast(aggregated.decisions_count as integer) as decisions_count,
@@ -90,7 +90,7 @@ final as (
             'aggregated.overdue_count',
             'aggregated.executed_on_time_count + aggregated.executed_late_count + aggregated.overdue_count'
         ) }} as share_overdue,
-        round(cast(aggregated.days_late_mean as numeric), 2) as days_late_mean
+        round(cast(aggregated.days_late_mean as {{ type_numeric() }}), 2) as days_late_mean
 
     from aggregated
     left join organisations

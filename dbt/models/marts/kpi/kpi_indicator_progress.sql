@@ -35,28 +35,28 @@ final as (
 
     select
         -- keys
-        cast(indicator_values.indicator_code as text) as indicator_code,
-        cast(indicators.indicator_name as text) as indicator_name,
-        cast(indicator_values.programme_key as text) as programme_key,
-        cast(programmes.programme_name as text) as programme_name,
-        cast(indicator_values.ministry as text) as ministry,
-        cast(indicator_values.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
+        cast(indicator_values.indicator_code as {{ type_text() }}) as indicator_code,
+        cast(indicators.indicator_name as {{ type_text() }}) as indicator_name,
+        cast(indicator_values.programme_key as {{ type_text() }}) as programme_key,
+        cast(programmes.programme_name as {{ type_text() }}) as programme_name,
+        cast(indicator_values.ministry as {{ type_text() }}) as ministry,
+        cast(indicator_values.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
 
         -- dimensions
-        cast(indicators.okei_name as text) as okei_name,
-        cast(indicator_values.direction as text) as direction,
-        cast(indicator_values.period_type as text) as period_type,
+        cast(indicators.okei_name as {{ type_text() }}) as okei_name,
+        cast(indicator_values.direction as {{ type_text() }}) as direction,
+        cast(indicator_values.period_type as {{ type_text() }}) as period_type,
         indicator_values.period_start,
         indicator_values.period_end,
         cast(extract(year from indicator_values.period_start) as integer) as year,
 
         -- measures
-        cast(indicator_values.plan_value as numeric) as plan_value,
-        cast(indicator_values.fact_value as numeric) as fact_value,
-        cast(indicator_values.forecast_value as numeric) as forecast_value,
-        cast(indicator_values.achievement_degree as numeric) as achievement_degree,
-        cast(indicator_values.achievement_band as text) as achievement_band,
+        cast(indicator_values.plan_value as {{ type_numeric() }}) as plan_value,
+        cast(indicator_values.fact_value as {{ type_numeric() }}) as fact_value,
+        cast(indicator_values.forecast_value as {{ type_numeric() }}) as forecast_value,
+        cast(indicator_values.achievement_degree as {{ type_numeric() }}) as achievement_degree,
+        cast(indicator_values.achievement_band as {{ type_text() }}) as achievement_band,
         {{ achievement_degree(
             'indicator_values.plan_value', 'indicator_values.forecast_value', 'indicator_values.direction'
         ) }} as forecast_degree,

@@ -47,11 +47,11 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.appeal_source as text) as appeal_source,
-        cast(aggregated.municipality_key as text) as municipality_key,
-        cast(municipalities.municipality_name as text) as municipality_name,
-        cast(municipalities.centre_latitude as double precision) as centre_latitude,
-        cast(municipalities.centre_longitude as double precision) as centre_longitude,
+        cast(aggregated.appeal_source as {{ type_text() }}) as appeal_source,
+        cast(aggregated.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
+        cast(municipalities.centre_latitude as {{ type_double() }}) as centre_latitude,
+        cast(municipalities.centre_longitude as {{ type_double() }}) as centre_longitude,
 
         -- measures
         cast(municipalities.population as bigint) as population,
@@ -63,8 +63,8 @@ final as (
         case
             when municipalities.population > 0
                 then round(
-                    cast(aggregated.appeals_count as numeric) * {{ var('rate_per_residents') }}
-                    / cast(municipalities.population as numeric),
+                    cast(aggregated.appeals_count as {{ type_numeric() }}) * {{ var('rate_per_residents') }}
+                    / cast(municipalities.population as {{ type_numeric() }}),
                     4
                 )
         end as appeals_per_10k_residents

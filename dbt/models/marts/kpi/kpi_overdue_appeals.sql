@@ -13,7 +13,7 @@
 -- (issue 14).
 {{ config(
     indexes=[{'columns': ['days_overdue']}],
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with
@@ -69,17 +69,17 @@ final as (
 
     select
         -- keys
-        cast(appeals.appeal_source as text) as appeal_source,
+        cast(appeals.appeal_source as {{ type_text() }}) as appeal_source,
         cast(appeals.source_appeal_id as bigint) as source_appeal_id,
-        cast(appeals.appeal_number as text) as appeal_number,
-        cast(channels.system_name as text) as appeal_source_name,
-        cast(appeals.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(appeals.municipality_key as text) as municipality_key,
-        cast(municipalities.municipality_name as text) as municipality_name,
-        cast(appeals.organisation_key as text) as organisation_key,
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(topics.topic_name as text) as topic_name,
+        cast(appeals.appeal_number as {{ type_text() }}) as appeal_number,
+        cast(channels.system_name as {{ type_text() }}) as appeal_source_name,
+        cast(appeals.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(appeals.municipality_key as {{ type_text() }}) as municipality_key,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
+        cast(appeals.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(topics.topic_name as {{ type_text() }}) as topic_name,
 
         -- dates
         {{ month_of('appeals.created_date') }} as month_start,
@@ -89,7 +89,7 @@ final as (
 
         -- measures
         cast(
-            floor(extract(epoch from (as_of.as_of_at - appeals.deadline_at)) / 86400) as integer
+            floor({{ seconds_between('appeals.deadline_at', 'as_of.as_of_at') }} / 86400) as integer
         ) as days_overdue
 
     from appeals

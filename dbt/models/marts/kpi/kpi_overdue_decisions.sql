@@ -13,7 +13,7 @@
 -- (issue 14).
 {{ config(
     indexes=[{'columns': ['days_overdue']}],
-    post_hook="analyze {{ this }}",
+    post_hook="{{ analyze_table(this) }}",
 ) }}
 
 with
@@ -42,14 +42,14 @@ final as (
     select
         -- keys
         cast(decisions.resolution_id as bigint) as resolution_id,
-        cast(decisions.registration_number as text) as registration_number,
-        cast(decisions.document_kind as text) as document_kind,
-        cast(decisions.organisation_key as text) as organisation_key,
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(decisions.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(decisions.executor_name as text) as executor_name,
+        cast(decisions.registration_number as {{ type_text() }}) as registration_number,
+        cast(decisions.document_kind as {{ type_text() }}) as document_kind,
+        cast(decisions.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
+        cast(decisions.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(decisions.executor_name as {{ type_text() }}) as executor_name,
 
         -- dates
         {{ month_of('decisions.effective_due_date') }} as month_start,

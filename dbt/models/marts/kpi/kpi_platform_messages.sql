@@ -53,17 +53,17 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.item_kind as text) as item_kind,
-        cast(aggregated.status_code as text) as status_code,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(aggregated.municipality_key as text) as municipality_key,
+        cast(aggregated.item_kind as {{ type_text() }}) as item_kind,
+        cast(aggregated.status_code as {{ type_text() }}) as status_code,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(aggregated.municipality_key as {{ type_text() }}) as municipality_key,
 
         -- dimensions
-        cast(case aggregated.item_kind when 'message' then 'Сообщение' else 'Инициатива' end as text)
+        cast(case aggregated.item_kind when 'message' then 'Сообщение' else 'Инициатива' end as {{ type_text() }})
             as item_kind_name,
-        cast(aggregated.status_label as text) as status_name,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(municipalities.municipality_name as text) as municipality_name,
+        cast(aggregated.status_label as {{ type_text() }}) as status_name,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
 
         -- measures
         cast(aggregated.items_count as integer) as items_count,

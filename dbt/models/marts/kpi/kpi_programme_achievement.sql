@@ -74,7 +74,9 @@ trend_periods as (
         progress.indicator_code,
         progress.year,
         progress.fact_value,
-        cast(progress.period_end - make_date(progress.year, 1, 1) as numeric) as day_of_year,
+        cast(
+            {{ days_between('make_date(progress.year, 1, 1)', 'progress.period_end') }} as {{ type_numeric() }}
+        ) as day_of_year,
         first_value(progress.period_type) over (
             partition by progress.indicator_code, progress.year
             order by progress.period_end desc, progress.period_start desc
@@ -142,7 +144,9 @@ projected as (
                     trends.intercept
                     + trends.slope
                     * cast(
-                        make_date(indicator_years.year, 12, 31) - make_date(indicator_years.year, 1, 1) as numeric
+                        {{ days_between(
+                            'make_date(indicator_years.year, 1, 1)', 'make_date(indicator_years.year, 12, 31)'
+                        ) }} as {{ type_numeric() }}
                     ),
                     0
                 )
@@ -194,18 +198,18 @@ final as (
     select
         -- keys
         cast(year as integer) as year,
-        cast(ministry as text) as ministry,
-        cast(programme_key as text) as programme_key,
-        cast(max(programme_name) as text) as programme_name,
-        cast(max(sector_code) as text) as sector_code,
-        cast(max(sector_name) as text) as sector_name,
+        cast(ministry as {{ type_text() }}) as ministry,
+        cast(programme_key as {{ type_text() }}) as programme_key,
+        cast(max(programme_name) as {{ type_text() }}) as programme_name,
+        cast(max(sector_code) as {{ type_text() }}) as sector_code,
+        cast(max(sector_name) as {{ type_text() }}) as sector_name,
 
         -- dimensions
         cast(
             case
                 when count(distinct forecast_method) = 1 then max(forecast_method)
                 when count(distinct forecast_method) > 1 then 'mixed'
-            end as text
+            end as {{ type_text() }}
         ) as forecast_method,
 
         -- measures
@@ -214,11 +218,11 @@ final as (
         cast({{ count_if("achievement_band = 'medium'") }} as integer) as band_medium_count,
         cast({{ count_if("achievement_band = 'low'") }} as integer) as band_low_count,
         cast(count(achievement_degree) as integer) as degree_indicators_count,
-        round(cast(coalesce(sum(achievement_degree), 0) as numeric), 6) as achievement_degree_sum,
-        round(cast(avg(achievement_degree) as numeric), 6) as achievement_degree_mean,
+        round(cast(coalesce(sum(achievement_degree), 0) as {{ type_numeric() }}), 6) as achievement_degree_sum,
+        round(cast(avg(achievement_degree) as {{ type_numeric() }}), 6) as achievement_degree_mean,
         cast(count(forecast_degree) as integer) as forecast_indicators_count,
-        round(cast(coalesce(sum(forecast_degree), 0) as numeric), 6) as forecast_degree_sum,
-        round(cast(avg(forecast_degree) as numeric), 6) as forecast_degree_mean,
+        round(cast(coalesce(sum(forecast_degree), 0) as {{ type_numeric() }}), 6) as forecast_degree_sum,
+        round(cast(avg(forecast_degree) as {{ type_numeric() }}), 6) as forecast_degree_mean,
         cast({{ count_if("forecast_method = 'ministry'") }} as integer) as forecast_ministry_count,
         cast({{ count_if("forecast_method in ('linear_trend', 'latest_fact')") }} as integer)
             as forecast_projected_count,

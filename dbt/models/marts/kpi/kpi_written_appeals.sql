@@ -68,16 +68,16 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(aggregated.topic_section_code as text) as topic_section_code,
-        cast(aggregated.organisation_key as text) as organisation_key,
-        cast(aggregated.municipality_key as text) as municipality_key,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(aggregated.topic_section_code as {{ type_text() }}) as topic_section_code,
+        cast(aggregated.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(aggregated.municipality_key as {{ type_text() }}) as municipality_key,
 
         -- dimensions
-        cast(sectors.sector_name as text) as sector_name,
-        cast(aggregated.topic_section_name as text) as topic_section_name,
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(municipalities.municipality_name as text) as municipality_name,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(aggregated.topic_section_name as {{ type_text() }}) as topic_section_name,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(municipalities.municipality_name as {{ type_text() }}) as municipality_name,
 
         -- measures
         cast(aggregated.appeals_count as integer) as appeals_count,

@@ -27,14 +27,14 @@ final as (
 
     select
         -- keys
-        cast(activity.page_url as text) as page_url,
+        cast(activity.page_url as {{ type_text() }}) as page_url,
         cast(activity.week_start as date) as week_start,
-        cast(coalesce(organisations.organisation_key, 'unknown') as text) as organisation_key,
+        cast(coalesce(organisations.organisation_key, 'unknown') as {{ type_text() }}) as organisation_key,
         cast(
             coalesce(
                 register.network_code,
                 case when activity.page_url like '%ok.ru/%' then 'ok' else 'vk' end
-            ) as text
+            ) as {{ type_text() }}
         ) as network_code,
         cast(activity.batch_id as bigint) as batch_id,
 

@@ -122,7 +122,7 @@ slots as (
     select
         organisation_key,
         network_code,
-        cast(null as text) as page_url
+        cast(null as {{ type_text() }}) as page_url
     from obliged_without_page
     union all
     select
@@ -143,18 +143,18 @@ final as (
 
     select
         -- keys
-        cast(slots.organisation_key as text) as organisation_key,
-        cast(slots.network_code as text) as network_code,
-        cast(coalesce(slots.page_url, 'none') as text) as page_key,
-        cast(slots.page_url as text) as page_url,
+        cast(slots.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(slots.network_code as {{ type_text() }}) as network_code,
+        cast(coalesce(slots.page_url, 'none') as {{ type_text() }}) as page_key,
+        cast(slots.page_url as {{ type_text() }}) as page_url,
 
         -- dimensions
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
         cast(coalesce(organisations.organisation_kind in ('ОИВ', 'ОМСУ'), false) as boolean) as is_obliged,
-        cast(coalesce(organisations.sector_code, 'undefined') as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
-        cast(networks.network_name as text) as network_name,
+        cast(coalesce(organisations.sector_code, 'undefined') as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
+        cast(networks.network_name as {{ type_text() }}) as network_name,
         cast(slots.page_url is not null as boolean) as has_page,
         cast(bodies_with_pages.organisation_key is not null as boolean) as has_any_page,
         cast(pages.is_verified as boolean) as is_verified,

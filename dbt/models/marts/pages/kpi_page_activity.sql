@@ -33,12 +33,12 @@ final as (
         activity.page_url,
         activity.week_start,
         activity.organisation_key,
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(coalesce(organisations.sector_code, 'undefined') as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
+        cast(coalesce(organisations.sector_code, 'undefined') as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
         activity.network_code,
-        cast(case activity.network_code when 'vk' then 'ВКонтакте' else 'Одноклассники' end as text)
+        cast(case activity.network_code when 'vk' then 'ВКонтакте' else 'Одноклассники' end as {{ type_text() }})
             as network_name,
 
         -- measures

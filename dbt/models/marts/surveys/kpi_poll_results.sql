@@ -82,15 +82,15 @@ final as (
 
     select
         -- keys
-        cast(poll_code as text) as poll_code,
-        cast(question_code as text) as question_code,
-        cast(option_code as text) as option_code,
+        cast(poll_code as {{ type_text() }}) as poll_code,
+        cast(question_code as {{ type_text() }}) as question_code,
+        cast(option_code as {{ type_text() }}) as option_code,
 
         -- dimensions
-        cast(poll_title as text) as poll_title,
-        cast(poll_mode as text) as poll_mode,
-        cast(question_text as text) as question_text,
-        cast(option_text as text) as option_text,
+        cast(poll_title as {{ type_text() }}) as poll_title,
+        cast(poll_mode as {{ type_text() }}) as poll_mode,
+        cast(question_text as {{ type_text() }}) as question_text,
+        cast(option_text as {{ type_text() }}) as option_text,
 
         -- dates
         cast(fieldwork_start as date) as fieldwork_start,
@@ -99,13 +99,13 @@ final as (
         -- measures
         cast(respondents_count as integer) as respondents_count,
         cast(option_respondents_count as integer) as option_respondents_count,
-        round(cast(base_weight as numeric), 4) as base_weight,
-        round(cast(option_weight as numeric), 4) as option_weight,
-        round(cast(effective_base as numeric), 2) as effective_base,
-        round(cast(share as numeric), 4) as share,
-        round(cast(margin_of_error as numeric), 4) as margin_of_error,
-        round(cast(greatest(share - margin_of_error, 0) as numeric), 4) as share_low,
-        round(cast(least(share + margin_of_error, 1) as numeric), 4) as share_high,
+        round(cast(base_weight as {{ type_numeric() }}), 4) as base_weight,
+        round(cast(option_weight as {{ type_numeric() }}), 4) as option_weight,
+        round(cast(effective_base as {{ type_numeric() }}), 2) as effective_base,
+        round(cast(share as {{ type_numeric() }}), 4) as share,
+        round(cast(margin_of_error as {{ type_numeric() }}), 4) as margin_of_error,
+        round(cast(greatest(share - margin_of_error, 0) as {{ type_numeric() }}), 4) as share_low,
+        round(cast(least(share + margin_of_error, 1) as {{ type_numeric() }}), 4) as share_high,
         cast(effective_base >= {{ var('poll_min_effective_base') }} as boolean) as is_reliable
 
     from with_error

@@ -60,12 +60,12 @@ final as (
     select
         -- keys
         aggregated.month_start,
-        cast(aggregated.appeal_source as text) as appeal_source,
-        cast(aggregated.organisation_key as text) as organisation_key,
-        cast(coalesce(organisations.organisation_name, 'Не определено') as text) as organisation_name,
-        cast(organisations.organisation_kind as text) as organisation_kind,
-        cast(aggregated.sector_code as text) as sector_code,
-        cast(sectors.sector_name as text) as sector_name,
+        cast(aggregated.appeal_source as {{ type_text() }}) as appeal_source,
+        cast(aggregated.organisation_key as {{ type_text() }}) as organisation_key,
+        cast(coalesce(organisations.organisation_name, 'Не определено') as {{ type_text() }}) as organisation_name,
+        cast(organisations.organisation_kind as {{ type_text() }}) as organisation_kind,
+        cast(aggregated.sector_code as {{ type_text() }}) as sector_code,
+        cast(sectors.sector_name as {{ type_text() }}) as sector_name,
 
         -- measures
         cast(aggregated.answered_count as integer) as answered_count,
@@ -77,7 +77,7 @@ final as (
         {{ share('aggregated.rating_sum', 'aggregated.rated_count', 4) }} as average_rating,
         {{ share('aggregated.rated_4_5_count', 'aggregated.rated_count') }} as share_rated_4_5,
         {{ share('aggregated.rated_1_2_count', 'aggregated.rated_count') }} as share_rated_1_2,
-        cast({{ var('rating_target_share') }} as numeric) as target_share_rated_4_5
+        cast({{ var('rating_target_share') }} as {{ type_numeric() }}) as target_share_rated_4_5
 
     from aggregated
     left join sectors

@@ -32,7 +32,7 @@ final as (
         isn_node as node_id,
         case
             when due_segments > 1
-                then regexp_replace(due_code, '[^.]+\.?$', '')
+                then {{ regex_replace_once('due_code', '[^.]+\\.?$', '') }}
         end as parent_due,
         batch_id,
         source_row,

@@ -46,7 +46,7 @@ final as (
         nullif(trim(option_text), '') as option_text,
 
         -- measures
-        cast(weight as numeric) as weight
+        cast(weight as {{ type_numeric() }}) as weight
 
     from ranked
     where answer_rank = 1
