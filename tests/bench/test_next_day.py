@@ -48,7 +48,7 @@ def test_the_next_day_merges_into_facts_equal_to_a_full_refresh(sample_copy: str
             "fct_appeals",
             "fct_appeal_events",
             "assert_fct_appeal_events_matches_full_refresh",
-        "assert_fct_appeals_matches_full_refresh",
+            "assert_fct_appeals_matches_full_refresh",
             "--indirect-selection",
             "cautious",  # no test of a model not rebuilt here (the KPI marts' reconciliations)
         ],
